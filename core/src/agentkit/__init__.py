@@ -1,0 +1,61 @@
+"""AgentKit: a plugin-based LLM provider registry with a thin AG-UI web host.
+
+The public API a plugin author needs is importable from here::
+
+    import agentkit
+
+    @agentkit.hookimpl
+    def register_providers(register):
+        register(MyProvider)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from agentkit.agents import Agent, ChatAgent
+from agentkit.errors import (
+    ERROR_CODES,
+    AgentKitError,
+    AuthFailed,
+    ContentFiltered,
+    ContextLengthExceeded,
+    InvalidRequest,
+    ModelNotFound,
+    RateLimited,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+    from_status,
+    parse_retry_after,
+)
+from agentkit.hookspecs import hookimpl
+from agentkit.provider import ChatParams, Model, NotConfigured, Provider, ProviderSettings
+
+try:
+    __version__ = version("agentkit-core")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "ERROR_CODES",
+    "Agent",
+    "AgentKitError",
+    "AuthFailed",
+    "ChatAgent",
+    "ChatParams",
+    "ContentFiltered",
+    "ContextLengthExceeded",
+    "InvalidRequest",
+    "Model",
+    "ModelNotFound",
+    "NotConfigured",
+    "Provider",
+    "ProviderSettings",
+    "RateLimited",
+    "UpstreamError",
+    "UpstreamTimeout",
+    "UpstreamUnavailable",
+    "__version__",
+    "from_status",
+    "hookimpl",
+    "parse_retry_after",
+]

@@ -1,0 +1,158 @@
+"""The provider contract: what a plugin implements to plug an LLM service into AgentKit.
+
+A provider is a subclass of :class:`Provider` with three class attributes (``id``, ``name``,
+``Settings``) and two methods (``list_models`` and ``chat_model``). The host reads the settings,
+lists models concurrently, and builds a LangChain chat model per chat run. See
+docs/writing-a-provider.md for a worked example.
+
+Nothing here imports a provider SDK or LangChain at module level: discovery must stay cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import AIMessageChunk
+
+    from agentkit.errors import AgentKitError
+
+
+class ProviderSettings(BaseSettings):
+    """Base class for a provider's settings, read from the environment and a ``.env`` file.
+
+    Declare each setting as a field; name its environment variable with ``validation_alias``
+    (or ``env_prefix`` in ``model_config``). Mark secrets as ``SecretStr``: the host never shows
+    their value, only whether they are set. A required field that is missing makes the provider
+    ``unconfigured``, and the message names its environment variable.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+
+class NotConfigured(Exception):
+    """Raised by a provider's ``__init__`` when its settings are incomplete in a way a field
+    cannot express (for example "a key or an Entra credential"). The provider is listed as
+    ``unconfigured`` with this message."""
+
+
+class ChatParams(BaseModel):
+    """Per-request generation parameters, from ``forwardedProps.params`` of a chat request.
+
+    Every field is optional: ``None`` means "the provider's default". Providers map them onto
+    their SDK's arguments and drop those a model does not accept.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1)
+    top_p: float | None = Field(default=None, ge=0, le=1)
+    stop: list[str] | None = None
+    seed: int | None = None
+
+
+@dataclass
+class Model:
+    """One model a provider offers, as listed by ``GET /models``.
+
+    ``size`` is a human string ("4.7 GB", "Azure Cloud"); ``capabilities`` names what the model
+    can do ("tools", "vision", ...); ``details`` holds anything else worth showing (parameter
+    size, context length, the source of the listing).
+    """
+
+    id: str
+    name: str | None = None
+    size: str | None = None
+    available: bool = True
+    capabilities: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, provider_id: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name or self.id,
+            "size": self.size,
+            "available": self.available,
+            "provider": provider_id,
+            "capabilities": list(self.capabilities),
+            "details": dict(self.details),
+        }
+
+
+class Provider:
+    """Base class for a provider. Subclass it and register the subclass from a plugin::
+
+        class Echo(Provider):
+            id = "echo"
+            name = "Echo"
+            Settings = EchoSettings
+
+            async def list_models(self) -> list[Model]: ...
+            def chat_model(self, model: str, params: ChatParams) -> BaseChatModel: ...
+
+        @agentkit.hookimpl
+        def register_providers(register):
+            register(Echo)
+
+    The host creates one instance per process with validated settings (``self.settings``).
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    Settings: ClassVar[type[ProviderSettings]] = ProviderSettings
+
+    def __init__(self, settings: ProviderSettings) -> None:
+        self.settings = settings
+
+    @property
+    def default_model(self) -> str | None:
+        """The model to use when a request names none (usually from a setting)."""
+        return None
+
+    async def list_models(self) -> list[Model]:
+        """List the models this provider offers. Called concurrently, under a timeout: it must
+        be cancellable (await only async I/O) and should raise an ``AgentKitError`` a user can
+        act on when the service cannot be listed."""
+        raise NotImplementedError
+
+    def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
+        """Build a LangChain chat model for one chat run. Import the SDK here, not at module
+        level. Switch the SDK's own retries off (``max_retries=0``): the host retries."""
+        raise NotImplementedError
+
+    def translate_error(self, exc: BaseException) -> AgentKitError | None:
+        """Map an exception from the SDK to an ``AgentKitError``; ``None`` leaves it to the
+        host's generic mapping (HTTP status codes, connection errors, timeouts)."""
+        return None
+
+    def check_chunk(self, chunk: AIMessageChunk) -> None:
+        """Inspect each streamed chunk; raise ``ContentFiltered`` (or another ``AgentKitError``)
+        for a chunk that says the answer was blocked or cut. The default does nothing."""
+
+    def choose_default(self, models: list[Model]) -> tuple[str | None, str | None]:
+        """Pick the default model given the listing: ``(model id, notice or None)``.
+
+        Falls back to the first available model when the configured default is not offered.
+        """
+        configured = self.default_model
+        available = [m.id for m in models if m.available]
+        if not available or configured in available:
+            return configured, None
+        if configured is None:
+            return available[0], None
+        return available[0], f"{configured} is not available; using {available[0]} instead."
+
+    def secret_values(self) -> list[str]:
+        """The values of every ``SecretStr`` setting, so the host can redact them anywhere."""
+        values = []
+        for name in type(self.settings).model_fields:
+            value = getattr(self.settings, name, None)
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                values.append(value.get_secret_value())
+        return values

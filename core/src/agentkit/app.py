@@ -1,0 +1,258 @@
+"""The Starlette host: the HTTP API, the AG-UI chat endpoint and the web page.
+
+    GET  /health                  liveness, no upstream calls
+    GET  /providers               providers, their plugin, state and settings
+    GET  /models[/{provider}]     providers and their models (cached; ?refresh=true re-lists)
+    GET  /agents                  the registered agents
+    POST /chat/{agent_id}         AG-UI RunAgentInput in, AG-UI events out (SSE)
+    GET  /                        the web page
+
+Problems found before a stream starts are HTTP errors with a JSON body
+``{"error": {"code", "message", "hint"?}}``; problems during a run are AG-UI ``RUN_ERROR`` events.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+import agentkit
+from agentkit.catalog import Catalog
+from agentkit.config import HostConfig
+from agentkit.errors import AgentKitError
+from agentkit.middleware import BearerAuth, RequestContext
+from agentkit.provider import ChatParams
+from agentkit.registry import ProviderEntry, Registry
+
+logger = logging.getLogger("agentkit.app")
+
+API_PATHS = ("/providers", "/models", "/agents", "/chat")
+
+
+class HTTPProblem(Exception):
+    """An error answered as JSON before any stream starts."""
+
+    def __init__(self, status: int, code: str, message: str, hint: str | None = None, **extra: Any):
+        super().__init__(message)
+        self.status, self.code, self.message, self.hint, self.extra = (
+            status,
+            code,
+            message,
+            hint,
+            extra,
+        )
+
+    def response(self) -> JSONResponse:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.hint:
+            body["hint"] = self.hint
+        body.update(self.extra)
+        return JSONResponse({"error": body}, status_code=self.status)
+
+
+def create_app(config: HostConfig | None = None, *, registry: Registry | None = None) -> Starlette:
+    """Build the host. Without arguments, settings come from the environment and plugins from the
+    installed entry points."""
+    registry = registry or Registry.load(config)
+    config = registry.config
+    middleware = [Middleware(RequestContext)]
+    if config.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=config.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-ID"],
+                expose_headers=["X-Request-ID"],
+            )
+        )
+    if config.api_key is not None:
+        key = config.api_key.get_secret_value()
+        middleware.append(Middleware(BearerAuth, api_key=key, protected=API_PATHS))
+    app = Starlette(
+        routes=[
+            Route("/health", health),
+            Route("/providers", providers),
+            Route("/models", models),
+            Route("/models/{provider_id}", models),
+            Route("/agents", agents),
+            Route("/chat/{agent_id}", chat, methods=["POST"]),
+            Mount("/", StaticFiles(packages=[("agentkit", "static")], html=True)),
+        ],
+        middleware=middleware,
+        exception_handlers={HTTPProblem: _problem, HTTPException: _http_exception},
+    )
+    app.state.registry = registry
+    app.state.catalog = Catalog(registry)
+    return app
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "version": agentkit.__version__})
+
+
+async def providers(request: Request) -> Response:
+    registry: Registry = request.app.state.registry
+    return JSONResponse({"providers": [entry.to_dict() for entry in registry.providers.values()]})
+
+
+async def agents(request: Request) -> Response:
+    registry: Registry = request.app.state.registry
+    return JSONResponse(
+        {"agents": [agent.to_dict() for agent in registry.agents.values()], "default_agent": "chat"}
+    )
+
+
+async def models(request: Request) -> Response:
+    catalog: Catalog = request.app.state.catalog
+    refresh = request.query_params.get("refresh", "").lower() in ("1", "true", "yes")
+    provider_id = request.path_params.get("provider_id")
+    if provider_id is not None:
+        _entry(catalog.registry, provider_id, status=404)
+    return JSONResponse(await catalog.document(provider_id, refresh=refresh))
+
+
+async def chat(request: Request) -> Response:
+    from ag_ui.core import RunAgentInput
+    from ag_ui.encoder import EventEncoder
+
+    from agentkit.chat import ChatRun, RetryPolicy, stream_events
+    from agentkit.messages import to_langchain, tool_definitions
+
+    registry: Registry = request.app.state.registry
+    catalog: Catalog = request.app.state.catalog
+    config = registry.config
+    agent = registry.agents.get(request.path_params["agent_id"])
+    if agent is None:
+        raise HTTPProblem(
+            404,
+            "agent_not_found",
+            f"There is no agent {request.path_params['agent_id']!r}.",
+            hint=f"Known agents: {', '.join(registry.agents)}.",
+        )
+    body = await _read_body(request, config.max_body_bytes)
+    try:
+        run_input = RunAgentInput.model_validate_json(body)
+    except ValidationError as exc:
+        raise _invalid_body("The body is not a valid AG-UI RunAgentInput", exc) from None
+    forwarded = run_input.forwarded_props or {}
+    if not isinstance(forwarded, dict):
+        raise HTTPProblem(422, "invalid_body", "forwardedProps must be a JSON object.")
+
+    provider_id = (
+        forwarded.get("provider") or request.query_params.get("provider") or config.default_provider
+    )
+    entry = _entry(registry, provider_id, status=400)
+    if entry.provider is None:
+        raise HTTPProblem(
+            409,
+            "provider_not_ready",
+            f"{entry.name} is {entry.state}: {registry.redact(entry.error or '')}",
+            hint=entry.hint,
+        )
+    model_id = forwarded.get("model") or request.query_params.get("model")
+    model_id = model_id or catalog.default_model(entry)
+    if not model_id:
+        raise HTTPProblem(
+            400,
+            "model_required",
+            f"No model was chosen and {entry.name} has no default model.",
+            hint="Send forwardedProps.model, or configure the provider's default model.",
+        )
+    try:
+        params = ChatParams.model_validate(forwarded.get("params") or {})
+    except ValidationError as exc:
+        raise _invalid_body("forwardedProps.params is not valid", exc, prefix="params") from None
+    try:
+        messages = to_langchain(run_input.messages, run_input.context)
+    except AgentKitError as exc:
+        raise HTTPProblem(422, "invalid_body", exc.message) from None
+
+    run = ChatRun(
+        thread_id=run_input.thread_id,
+        run_id=run_input.run_id,
+        agent=agent,
+        provider=entry.provider,
+        model_id=str(model_id),
+        params=params,
+        tools=tool_definitions(run_input.tools or []),
+        messages=messages,
+        retry=RetryPolicy(config.retry_attempts, config.retry_deadline, config.retry_backoff),
+        redact=registry.redact,
+    )
+    encoder = EventEncoder(accept=request.headers.get("accept"))
+
+    async def sse() -> AsyncIterator[str]:
+        async for event in stream_events(run):
+            yield encoder.encode(event)
+
+    return StreamingResponse(
+        sse(),
+        media_type=encoder.get_content_type(),
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _entry(registry: Registry, provider_id: str, *, status: int) -> ProviderEntry:
+    entry = registry.providers.get(str(provider_id))
+    if entry is None:
+        known = ", ".join(registry.providers) or "none (install a provider plugin)"
+        raise HTTPProblem(
+            status,
+            "unknown_provider",
+            f"There is no provider {provider_id!r}.",
+            hint=f"Installed providers: {known}.",
+        )
+    return entry
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    too_large = HTTPProblem(
+        413,
+        "payload_too_large",
+        f"The request body is larger than {limit} bytes.",
+        hint="Shorten the conversation, or raise AGENTKIT_MAX_BODY_BYTES.",
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    return bytes(body)
+
+
+def _invalid_body(what: str, exc: ValidationError, prefix: str = "") -> HTTPProblem:
+    fields = []
+    for error in exc.errors(include_url=False, include_input=False):
+        location = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
+        fields.append({"field": location or "(body)", "message": error["msg"]})
+    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
+    return HTTPProblem(422, "invalid_body", f"{what}: {summary}.", fields=fields)
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPProblem)
+    return exc.response()
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return HTTPProblem(exc.status_code, code, str(exc.detail)).response()
+
+
+__all__ = ["HTTPProblem", "create_app"]

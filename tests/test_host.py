@@ -1,0 +1,101 @@
+"""The rest of the host: health, providers, agents, auth, CORS, request ids, the page, secrets."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from tests.agui import chat, run_input
+from tests.conftest import FAKE_KEY
+
+
+def test_health_answers_without_calling_upstream(host, script):
+    body = httpx.get(host() + "/health").json()
+    assert body["status"] == "ok"
+    assert script.list_calls == 0
+
+
+def test_providers_show_plugin_state_and_settings_without_secrets(host, script):
+    response = httpx.get(host() + "/providers")
+    provider = response.json()["providers"][0]
+    assert provider["id"] == "fake"
+    assert provider["state"] == "ready"
+    assert provider["config"]["values"]["api_key"] == "set"
+    assert provider["config"]["values"]["model"] == "echo"
+    assert provider["config"]["schema"]["properties"]["api_key"]["env"] == ["FAKE_API_KEY"]
+    assert FAKE_KEY not in response.text
+
+
+def test_agents_lists_the_default_chat_agent(host, script):
+    body = httpx.get(host() + "/agents").json()
+    assert body["default_agent"] == "chat"
+    assert [a["id"] for a in body["agents"]] == ["chat"]
+
+
+def test_the_page_is_served_at_the_root(host, script):
+    response = httpx.get(host() + "/")
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
+    assert "AgentKit" in response.text
+
+
+def test_unknown_paths_get_a_json_404(host, script):
+    response = httpx.get(host() + "/no/such/thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_api_key_protects_the_api_but_not_health_or_page(host, script):
+    url = host(AGENTKIT_API_KEY="host-key-123")
+    denied = httpx.get(url + "/models")
+    assert denied.status_code == 401
+    assert denied.json()["error"]["code"] == "unauthorized"
+    assert httpx.post(url + "/chat/chat", json=run_input("hi")).status_code == 401
+    assert httpx.get(url + "/health").status_code == 200
+    assert httpx.get(url + "/").status_code == 200
+    auth = {"Authorization": "Bearer host-key-123"}
+    assert httpx.get(url + "/models", headers=auth).status_code == 200
+    assert chat(url, run_input("hi"), headers=auth)[-1].type.value == "RUN_FINISHED"
+    assert httpx.get(url + "/models", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_cors_is_closed_by_default_and_opens_for_configured_origins(host, script):
+    closed = host()
+    preflight = {"Origin": "http://app.example", "Access-Control-Request-Method": "POST"}
+    response = httpx.options(closed + "/chat/chat", headers=preflight)
+    assert "access-control-allow-origin" not in response.headers
+
+    opened = host(AGENTKIT_CORS_ORIGINS="http://app.example, http://other.example")
+    response = httpx.options(opened + "/chat/chat", headers=preflight)
+    assert response.headers["access-control-allow-origin"] == "http://app.example"
+
+
+def test_request_ids_are_returned_and_honoured(host, script):
+    url = host()
+    assert len(httpx.get(url + "/health").headers["x-request-id"]) >= 8
+    given = httpx.get(url + "/health", headers={"X-Request-ID": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+
+
+def test_log_lines_carry_request_ids_and_no_secrets(script, tmp_path):
+    """The serve command's logging: a secret logged by any agentkit module comes out redacted."""
+    import io
+
+    from agentkit.logs import configure_logging, request_id
+
+    stream = io.StringIO()
+    configure_logging("info", "json", lambda text: text.replace(FAKE_KEY, "***"))
+    handler = logging.getLogger("agentkit").handlers[0]
+    handler.setStream(stream)
+    token = request_id.set("req-42")
+    try:
+        logging.getLogger("agentkit.chat").warning("upstream said: bad key %s", FAKE_KEY)
+    finally:
+        request_id.reset(token)
+        logging.getLogger("agentkit").handlers.clear()
+        logging.getLogger("agentkit").propagate = True
+    line = stream.getvalue()
+    assert '"request_id": "req-42"' in line
+    assert FAKE_KEY not in line
+    assert "bad key ***" in line

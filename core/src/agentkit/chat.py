@@ -179,15 +179,8 @@ async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
     except asyncio.CancelledError:
         logger.info("run %s cancelled: the client went away", run.run_id)
         raise
-    except AgentKitError as error:
-        yield _run_error(run, error)
-        return
     except Exception as exc:
-        error = run.provider.translate_error(exc) or translate_common(exc)
-        if error is None:
-            logger.error("run %s failed: %s", run.run_id, run.redact(repr(exc)), exc_info=False)
-            error = AgentKitError("The run failed unexpectedly; see the host's log for details.")
-        yield _run_error(run, error)
+        yield _run_error(run, _as_agentkit_error(run, exc))
         return
     yield RunFinishedEvent(
         thread_id=run.thread_id,
@@ -223,16 +216,13 @@ async def _relay(
                     yield event
             return
         except Exception as exc:
-            error = exc if isinstance(exc, AgentKitError) else run.provider.translate_error(exc)
-            error = error or translate_common(exc)
-            if error is None:
-                raise
+            error = _as_agentkit_error(run, exc)
             attempt += 1
             delay = run.retry.delay(attempt - 1, error)
             out_of_time = time.monotonic() - started + delay > run.retry.deadline
             give_up = translator.emitted or not error.retryable or attempt >= run.retry.attempts
             if give_up or out_of_time:
-                raise error from exc
+                raise error from (None if error is exc else exc)
             logger.info(
                 "run %s: %s (attempt %d), retrying in %.2f s",
                 run.run_id,
@@ -241,6 +231,18 @@ async def _relay(
                 delay,
             )
             await asyncio.sleep(delay)
+
+
+def _as_agentkit_error(run: ChatRun, exc: Exception) -> AgentKitError:
+    """The provider's translation of ``exc``, else the generic one, else ``internal_error``
+    (logged, since only the host's log can explain it)."""
+    if isinstance(exc, AgentKitError):
+        return exc
+    error = run.provider.translate_error(exc) or translate_common(exc)
+    if error is None:
+        logger.error("run %s failed: %s", run.run_id, run.redact(repr(exc)), exc_info=exc)
+        error = AgentKitError("The run failed unexpectedly; see the host's log for details.")
+    return error
 
 
 def _run_error(run: ChatRun, error: AgentKitError) -> RunErrorEvent:

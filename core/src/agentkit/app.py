@@ -104,7 +104,7 @@ async def health(request: Request) -> Response:
 
 async def providers(request: Request) -> Response:
     registry: Registry = request.app.state.registry
-    return JSONResponse({"providers": [entry.to_dict() for entry in registry.providers.values()]})
+    return JSONResponse({"providers": registry.describe()})
 
 
 async def agents(request: Request) -> Response:

@@ -17,13 +17,19 @@ from agentkit.config import HostConfig
 from agentkit.settings import explain_validation_error
 
 
+class SettingsError(click.ClickException):
+    """A host setting is invalid: one line naming it, exit status 2."""
+
+    exit_code = 2
+
+
 def _config(**overrides: Any) -> HostConfig:
     """The host settings, or a clear message and exit status 2 when one is invalid."""
     try:
         config = HostConfig()
     except ValidationError as exc:
         missing, invalid = explain_validation_error(HostConfig, exc)
-        raise click.UsageError("invalid setting: " + "; ".join(invalid + missing)) from None
+        raise SettingsError("invalid setting: " + "; ".join(invalid + missing)) from None
     return config.model_copy(update={k: v for k, v in overrides.items() if v is not None})
 
 
@@ -92,7 +98,7 @@ def serve(host: str | None, port: int | None, log_level: str | None) -> None:
 def providers(as_json: bool) -> None:
     """List the installed providers and their state. Makes no network call."""
     registry = _registry(_config())
-    entries = [entry.to_dict() for entry in registry.providers.values()]
+    entries = registry.describe()
     if as_json:
         click.echo(json.dumps({"providers": entries}, indent=2))
         return

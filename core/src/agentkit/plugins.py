@@ -8,6 +8,7 @@ by entry-point name or distribution name.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
@@ -45,13 +46,18 @@ def new_plugin_manager() -> pluggy.PluginManager:
     return manager
 
 
+def _normalize(name: str) -> str:
+    """Compare names as packaging does: case-insensitive, with ``-``, ``_`` and ``.`` alike."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _selected(entry_point: EntryPoint, only: list[str], exclude: list[str]) -> bool:
-    names = {entry_point.name}
+    names = {_normalize(entry_point.name)}
     if entry_point.dist is not None:
-        names.add(entry_point.dist.name)
-    if only and not names & set(only):
+        names.add(_normalize(entry_point.dist.name))
+    if only and not names & {_normalize(n) for n in only}:
         return False
-    return not names & set(exclude)
+    return not names & {_normalize(n) for n in exclude}
 
 
 def load_entry_points(

@@ -21,7 +21,7 @@ from agentkit.config import HostConfig
 from agentkit.hookspecs import hookimpl
 from agentkit.plugins import PluginInfo, load_entry_points, new_plugin_manager, register_module
 from agentkit.provider import NotConfigured, Provider
-from agentkit.settings import describe_settings, explain_validation_error
+from agentkit.settings import describe_schema, describe_settings, explain_validation_error
 
 State = Literal["ready", "unconfigured", "error"]
 
@@ -55,9 +55,7 @@ class ProviderEntry:
         if self.provider is not None:
             data["config"] = describe_settings(self.provider.settings)
         elif self.provider_class is not None:
-            data["config"] = {
-                "schema": self.provider_class.Settings.model_json_schema(by_alias=False)
-            }
+            data["config"] = {"schema": describe_schema(self.provider_class.Settings)}
         return data
 
 
@@ -166,6 +164,15 @@ class Registry:
             logger.warning("agent %s is registered twice; keeping the first", agent.id)
             return
         self.agents[agent.id] = agent
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Every provider as ``GET /providers`` and ``agentkit providers`` show it."""
+        described = []
+        for entry in self.providers.values():
+            data = entry.to_dict()
+            data["error"] = data["error"] and self.redact(data["error"])
+            described.append(data)
+        return described
 
     def secrets(self) -> list[str]:
         """Every secret value known to the host, longest first (for redaction)."""

@@ -51,18 +51,24 @@ def explain_validation_error(
     return missing, invalid
 
 
-def describe_settings(settings: BaseSettings) -> dict[str, Any]:
-    """The settings' JSON Schema (keyed by field name, each property annotated with its
-    environment variables) and current values; secrets appear only as ``"set"`` or ``"unset"``."""
-    settings_class = type(settings)
+def describe_schema(settings_class: type[BaseSettings]) -> dict[str, Any]:
+    """The settings' JSON Schema, keyed by field name, each property annotated with the
+    environment variables that set it."""
     schema = settings_class.model_json_schema(by_alias=False)
+    for name in settings_class.model_fields:
+        schema["properties"][name]["env"] = env_names(settings_class, name)
+    return schema
+
+
+def describe_settings(settings: BaseSettings) -> dict[str, Any]:
+    """The schema and the current values; secrets appear only as ``"set"`` or ``"unset"``."""
+    settings_class = type(settings)
     values: dict[str, Any] = {}
     for name, field in settings_class.model_fields.items():
         value = getattr(settings, name, None)
         secret = isinstance(value, SecretStr) or "SecretStr" in str(field.annotation)
         values[name] = ("set" if value else "unset") if secret else _jsonable(value)
-        schema["properties"][name]["env"] = env_names(settings_class, name)
-    return {"schema": schema, "values": values}
+    return {"schema": describe_schema(settings_class), "values": values}
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,0 +1,204 @@
+// The page's entry point: restore the last session, load what the host offers, wire components.
+
+import { mountAgents } from "./agents.js";
+import { HttpError, getJSON, onKeyRequired } from "./api.js";
+import { newChat, retry, send, stop } from "./chat.js";
+import { mountComposer } from "./composer.js";
+import { mountConversation } from "./conversation.js";
+import { el, sentence } from "./dom.js";
+import { explain } from "./errors.js";
+import { providerIcon } from "./icons.js";
+import { mountModels } from "./models.js";
+import { mountProviders } from "./providers.js";
+import { currentModel, currentProvider, restore, state, subscribe, update } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+
+restore();
+onKeyRequired(askForKey);
+
+mountProviders($("provider-list"), chooseProvider);
+mountModels(
+  { status: $("model-status"), filter: $("model-filter"), list: $("model-list"), refresh: $("refresh-models") },
+  { onChoose: chooseModel, onRefresh: () => loadModels(state.provider, { refresh: true }) },
+);
+mountAgents(
+  { panel: $("agent-panel"), select: $("agent-select"), description: $("agent-description") },
+  (agent) => update({ agent }),
+);
+mountConversation($("conversation"), { onRetry: retry });
+mountComposer(
+  { form: $("composer"), prompt: $("prompt"), send: $("send"), stop: $("stop"), note: $("composer-note") },
+  { onSend: send, onStop: stop },
+);
+subscribe(renderCurrentChoice);
+wireLayout();
+update();
+load();
+
+let personChoseProvider = false;
+
+/** Load providers and agents, pick the provider, then list models. */
+async function load() {
+  let providers, agents;
+  try {
+    [providers, agents] = await Promise.all([getJSON("/providers"), getJSON("/agents")]);
+  } catch (error) {
+    showLoadError(error);
+    return;
+  }
+  const list = providers.providers.map((p) => ({ ...p, notice: null, default_model: null }));
+  const agent = agents.agents.some((a) => a.id === state.agent) ? state.agent : agents.default_agent;
+  const remembered = list.some((p) => p.id === state.provider);
+  update({ providers: list, agents: agents.agents, agent });
+  if (!remembered) {
+    // Until /models names the host's default provider, start with the first ready one.
+    const ready = list.find((p) => p.state === "ready");
+    update({ provider: (ready || list[0])?.id ?? null });
+  }
+  if (state.provider) loadModels(state.provider);
+  loadAllModels({ mayUseHostDefault: !remembered });
+}
+
+/** GET /models: every provider's listing state and models, in the background. */
+async function loadAllModels({ mayUseHostDefault }) {
+  let document;
+  try {
+    document = await getJSON("/models");
+  } catch {
+    return; // Per-provider listings still work; their errors show there.
+  }
+  for (const listing of document.providers) {
+    if (state.models[listing.id]?.status !== "ready") {
+      storeListing(listing, document.models.filter((m) => m.provider === listing.id));
+    }
+  }
+  const hostDefault = state.providers.find((p) => p.id === document.default_provider);
+  if (mayUseHostDefault && !personChoseProvider && hostDefault?.state === "ready") {
+    chooseProvider(hostDefault.id, { byPerson: false });
+  }
+}
+
+/** GET /models/{provider}: one provider's models (re-listed upstream when `refresh`). */
+async function loadModels(providerId, { refresh = false } = {}) {
+  if (!providerId) return;
+  update({ models: { ...state.models, [providerId]: { ...state.models[providerId], status: "loading" } } });
+  try {
+    const query = refresh ? "?refresh=true" : "";
+    const document = await getJSON(`/models/${encodeURIComponent(providerId)}${query}`);
+    storeListing(document.providers[0], document.models);
+  } catch (error) {
+    update({
+      models: {
+        ...state.models,
+        [providerId]: { status: "error", list: [], error: error.message, hint: error.hint || null },
+      },
+    });
+  }
+}
+
+/** Record a provider's listing and make sure a model is chosen for it. */
+function storeListing(listing, models) {
+  const providers = state.providers.map((p) =>
+    p.id === listing.id ? { ...p, notice: listing.notice, default_model: listing.default_model } : p,
+  );
+  const entry =
+    listing.state === "ready"
+      ? { status: "ready", list: models }
+      : { status: "error", list: [], error: listing.error, hint: listing.hint };
+  const modelByProvider = { ...state.modelByProvider };
+  const chosen = modelByProvider[listing.id];
+  if (listing.state === "ready" && !models.some((m) => m.id === chosen)) {
+    const fallback =
+      models.find((m) => m.id === listing.default_model) || models.find((m) => m.available !== false);
+    modelByProvider[listing.id] = fallback?.id ?? listing.default_model ?? null;
+  }
+  update({ providers, models: { ...state.models, [listing.id]: entry }, modelByProvider });
+}
+
+function chooseProvider(providerId, { byPerson = true } = {}) {
+  personChoseProvider ||= byPerson;
+  update({ provider: providerId });
+  const listing = state.models[providerId];
+  if (!listing || listing.status === "error") loadModels(providerId);
+}
+
+function chooseModel(modelId) {
+  update({ modelByProvider: { ...state.modelByProvider, [state.provider]: modelId } });
+  closeSidebarOnNarrow();
+}
+
+function showLoadError(error) {
+  const { title, advice } = explain(error instanceof HttpError ? error.code : "network_error");
+  $("provider-list").replaceChildren(
+    el(
+      "div",
+      { class: "notice warning", role: "alert" },
+      el("strong", {}, title),
+      el("p", {}, sentence(error.message)),
+      el("p", {}, advice),
+      el("button", { type: "button", class: "button", id: "reload" }, "Try again"),
+    ),
+  );
+  $("reload").addEventListener("click", load);
+}
+
+/** The top bar's summary of the current choice. */
+function renderCurrentChoice() {
+  const provider = currentProvider();
+  const holder = $("current-choice");
+  const text = provider ? [provider.name, currentModel()].filter(Boolean).join(" · ") : "No provider";
+  if (holder.dataset.text === text) return;
+  holder.dataset.text = text;
+  holder.replaceChildren(
+    providerIcon(provider?.id),
+    el("span", { class: "choice-text" }, text),
+  );
+}
+
+/** Ask for the host's API key in a dialog; resolves to the key, or null when dismissed. */
+function askForKey(reason) {
+  const dialog = $("key-dialog");
+  const input = $("key-input");
+  $("key-reason").textContent =
+    reason || "This AgentKit host requires an API key (its AGENTKIT_API_KEY setting).";
+  input.value = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener(
+      "close",
+      () => resolve(dialog.returnValue === "save" && input.value ? input.value : null),
+      { once: true },
+    );
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
+}
+
+/** New chat, the narrow-screen drawer, and Escape to close it. */
+function wireLayout() {
+  const app = document.querySelector(".app");
+  const open = $("open-sidebar");
+  $("new-chat").addEventListener("click", () => {
+    newChat();
+    $("prompt").focus();
+  });
+  open.addEventListener("click", () => {
+    app.classList.add("sidebar-open");
+    open.setAttribute("aria-expanded", "true");
+    $("sidebar").querySelector("input:checked, input, button")?.focus();
+  });
+  $("close-sidebar").addEventListener("click", closeSidebar);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && app.classList.contains("sidebar-open")) closeSidebar();
+  });
+}
+
+function closeSidebar() {
+  document.querySelector(".app").classList.remove("sidebar-open");
+  $("open-sidebar").setAttribute("aria-expanded", "false");
+  $("open-sidebar").focus();
+}
+
+function closeSidebarOnNarrow() {
+  if (document.querySelector(".app").classList.contains("sidebar-open")) closeSidebar();
+}

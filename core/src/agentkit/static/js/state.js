@@ -1,0 +1,85 @@
+// The page's state: what the host offers, what the person chose, and the conversation.
+//
+// Choices and the conversation are saved to localStorage on every change, so a reload
+// (or a crash) restores them. Components subscribe and re-render from this one object.
+
+const STORAGE_KEY = "agentkit.page.v1";
+
+const listeners = new Set();
+
+export const state = {
+  // From the host.
+  providers: [], // [{id, name, state, error, hint, notice, default_model, package, version}]
+  models: {}, // providerId -> {status: "loading"|"ready"|"error", list: [...], error}
+  agents: [],
+  defaultProvider: null,
+  // The person's choices, saved.
+  provider: null,
+  modelByProvider: {}, // providerId -> model id last chosen for it
+  agent: "chat",
+  // The conversation, saved.
+  threadId: newId(),
+  messages: [], // [{id, role: "user"|"assistant"|"error", content, provider, model, ...}]
+  // The run in progress, if any (not saved).
+  running: null, // {controller, messageId}
+};
+
+/** A fresh random id for threads, runs and messages. */
+export function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID(); // secure contexts only (https, localhost)
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Call `listener(state)` after every change. */
+export function subscribe(listener) {
+  listeners.add(listener);
+}
+
+/** Apply `changes` to the state, save what should survive a reload, and notify listeners. */
+export function update(changes = {}) {
+  Object.assign(state, changes);
+  save();
+  for (const listener of listeners) listener(state);
+}
+
+/** The model chosen for the selected provider. */
+export function currentModel() {
+  return state.provider ? state.modelByProvider[state.provider] || null : null;
+}
+
+/** The selected provider's entry, or null. */
+export function currentProvider() {
+  return state.providers.find((p) => p.id === state.provider) || null;
+}
+
+/** Restore choices and the conversation from the last visit. */
+export function restore() {
+  let saved;
+  try {
+    saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
+  } catch {
+    saved = null;
+  }
+  if (!saved || typeof saved !== "object") return;
+  state.provider = typeof saved.provider === "string" ? saved.provider : null;
+  state.modelByProvider = saved.modelByProvider || {};
+  state.agent = saved.agent || "chat";
+  state.threadId = saved.threadId || state.threadId;
+  // A run cut short by the reload stays as it was, marked as interrupted.
+  state.messages = Array.isArray(saved.messages)
+    ? saved.messages.map((m) => (m.status === "streaming" ? { ...m, status: "interrupted" } : m))
+    : [];
+}
+
+function save() {
+  const { provider, modelByProvider, agent, threadId, messages } = state;
+  try {
+    localStorage.setItem(
+      STORAGE_KEY,
+      JSON.stringify({ provider, modelByProvider, agent, threadId, messages }),
+    );
+  } catch {
+    // Storage full or disabled: the page still works, it just forgets on reload.
+  }
+}

@@ -1,0 +1,38 @@
+"""Building the LangChain chat model for one run: ``ChatGoogleGenerativeAI``, imported here and
+not at plugin import, because importing it takes about a second."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agentkit import ChatParams
+from agentkit_gemini.listing import API_VERSION
+from agentkit_gemini.settings import GeminiSettings
+
+if TYPE_CHECKING:
+    from langchain_google_genai import ChatGoogleGenerativeAI
+
+
+def build_chat_model(
+    settings: GeminiSettings, model: str, params: ChatParams
+) -> ChatGoogleGenerativeAI:
+    """A Gemini chat model with the request's parameters and no SDK retries (the host retries).
+
+    Unset parameters are passed as ``None`` so Gemini's own defaults apply (LangChain would
+    otherwise send its default temperature of 0.7).
+    """
+    from langchain_google_genai import ChatGoogleGenerativeAI
+
+    return ChatGoogleGenerativeAI(
+        model=model,
+        google_api_key=settings.api_key,
+        base_url=settings.base_url,
+        api_version=API_VERSION,
+        vertexai=False,
+        max_retries=0,
+        temperature=params.temperature,
+        max_output_tokens=params.max_tokens,
+        top_p=params.top_p,
+        stop=params.stop,
+        seed=params.seed,
+    )

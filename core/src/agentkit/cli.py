@@ -133,7 +133,7 @@ def models(provider: str | None, as_json: bool) -> None:
             m["provider"],
             m["id"] + (" *" if defaults.get(m["provider"]) == m["id"] else ""),
             m["size"] or "",
-            ", ".join(m["capabilities"]),
+            ", ".join(m["capabilities"]) + ("" if m["available"] else " (unavailable)"),
         ]
         for m in document["models"]
     ]

@@ -50,6 +50,9 @@ export function mountComposer({ form, prompt, send, stop, note }, { onSend, onSt
 function blocker() {
   const provider = currentProvider();
   if (!state.providers.length) return "Waiting for the host's providers…";
+  if (!provider && Object.values(state.models).some((m) => m.status === "loading")) {
+    return "Loading models…";
+  }
   if (!provider) return "Pick a provider to chat with.";
   if (provider.state !== "ready") {
     return `${provider.name} is not ready; pick a ready provider or finish its setup.`;

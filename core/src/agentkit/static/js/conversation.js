@@ -83,7 +83,7 @@ function answerNode(message) {
   const streaming = message.status === "streaming";
   const body = el("div", { class: "markdown" });
   body.append(renderMarkdown(message.content || ""));
-  if (streaming) body.append(el("span", { class: "cursor", "aria-hidden": "true" }));
+  if (streaming) lastBlock(body).append(el("span", { class: "cursor", "aria-hidden": "true" }));
   return el(
     "article",
     {
@@ -98,6 +98,15 @@ function answerNode(message) {
     (message.tools || []).map(toolCall),
     NOTES[message.status] ? el("p", { class: "message-note" }, NOTES[message.status]) : null,
   );
+}
+
+/** Where the streaming cursor goes: the end of the answer's last paragraph, item or code. */
+function lastBlock(body) {
+  let block = body.lastElementChild;
+  while (block && ["UL", "OL", "BLOCKQUOTE", "DIV", "PRE"].includes(block.tagName)) {
+    block = block.lastElementChild;
+  }
+  return block || body;
 }
 
 /** The answer's origin: "Ollama · llama3.2". */

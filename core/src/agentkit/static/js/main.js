@@ -38,7 +38,7 @@ load();
 
 let personChoseProvider = false;
 
-/** Load providers and agents, pick the provider, then list models. */
+/** Load providers and agents, list every provider's models, and pick the provider. */
 async function load() {
   let providers, agents;
   try {
@@ -50,43 +50,30 @@ async function load() {
   const list = providers.providers.map((p) => ({ ...p, notice: null, default_model: null }));
   const agent = agents.agents.some((a) => a.id === state.agent) ? state.agent : agents.default_agent;
   const remembered = list.some((p) => p.id === state.provider);
-  update({ providers: list, agents: agents.agents, agent });
-  if (!remembered) {
-    // Until /models names the host's default provider, start with the first ready one.
-    const ready = list.find((p) => p.state === "ready");
-    update({ provider: (ready || list[0])?.id ?? null });
-  }
-  if (state.provider) loadModels(state.provider);
-  loadAllModels({ mayUseHostDefault: !remembered });
+  update({ providers: list, agents: agents.agents, agent, provider: remembered ? state.provider : null });
+  // One request per provider: each list shows as soon as it arrives, a slow provider delays
+  // only itself, and the first answer names the host's default provider.
+  const listings = list.map((p) => loadModels(p.id));
+  if (remembered) return;
+  const hostDefault = await Promise.any(
+    listings.map(async (listing) => (await listing)?.default_provider ?? Promise.reject()),
+  ).catch(() => null);
+  if (personChoseProvider) return;
+  const ready = state.providers.filter((p) => p.state === "ready");
+  const pick = ready.find((p) => p.id === hostDefault) || ready[0] || state.providers[0];
+  update({ provider: pick?.id ?? null });
 }
 
-/** GET /models: every provider's listing state and models, in the background. */
-async function loadAllModels({ mayUseHostDefault }) {
-  let document;
-  try {
-    document = await getJSON("/models");
-  } catch {
-    return; // Per-provider listings still work; their errors show there.
-  }
-  for (const listing of document.providers) {
-    if (state.models[listing.id]?.status !== "ready") {
-      storeListing(listing, document.models.filter((m) => m.provider === listing.id));
-    }
-  }
-  const hostDefault = state.providers.find((p) => p.id === document.default_provider);
-  if (mayUseHostDefault && !personChoseProvider && hostDefault?.state === "ready") {
-    chooseProvider(hostDefault.id, { byPerson: false });
-  }
-}
-
-/** GET /models/{provider}: one provider's models (re-listed upstream when `refresh`). */
+/** GET /models/{provider}: one provider's models (re-listed upstream when `refresh`).
+ * Returns the host's answer, or null when the request failed. */
 async function loadModels(providerId, { refresh = false } = {}) {
-  if (!providerId) return;
+  if (!providerId) return null;
   update({ models: { ...state.models, [providerId]: { ...state.models[providerId], status: "loading" } } });
   try {
     const query = refresh ? "?refresh=true" : "";
     const document = await getJSON(`/models/${encodeURIComponent(providerId)}${query}`);
     storeListing(document.providers[0], document.models);
+    return document;
   } catch (error) {
     update({
       models: {
@@ -94,6 +81,7 @@ async function loadModels(providerId, { refresh = false } = {}) {
         [providerId]: { status: "error", list: [], error: error.message, hint: error.hint || null },
       },
     });
+    return null;
   }
 }
 
@@ -116,8 +104,8 @@ function storeListing(listing, models) {
   update({ providers, models: { ...state.models, [listing.id]: entry }, modelByProvider });
 }
 
-function chooseProvider(providerId, { byPerson = true } = {}) {
-  personChoseProvider ||= byPerson;
+function chooseProvider(providerId) {
+  personChoseProvider = true;
   update({ provider: providerId });
   const listing = state.models[providerId];
   if (!listing || listing.status === "error") loadModels(providerId);

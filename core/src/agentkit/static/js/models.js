@@ -96,11 +96,20 @@ function guidance(provider) {
 
 function option(model) {
   const capabilities = model.capabilities || [];
+  const factsId = `model-${model.id.replace(/[^\w-]/g, "_")}-facts`;
   const search = [model.id, model.name, model.size, ...capabilities].join(" ").toLowerCase();
   return el(
     "label",
     { class: `model-option${model.available === false ? " unavailable" : ""}`, "data-search": search },
-    el("input", { type: "radio", name: "model", value: model.id, checked: model.id === currentModel() }),
+    el("input", {
+      type: "radio",
+      name: "model",
+      value: model.id,
+      checked: model.id === currentModel(),
+      disabled: model.available === false,
+      "aria-label": model.name || model.id,
+      "aria-describedby": factsId,
+    }),
     el(
       "span",
       { class: "model-text" },
@@ -108,10 +117,12 @@ function option(model) {
       model.name && model.name !== model.id ? el("span", { class: "model-id" }, model.id) : null,
       el(
         "span",
-        { class: "model-facts" },
+        { class: "model-facts", id: factsId },
         model.size ? el("span", { class: "model-size" }, model.size) : null,
         capabilities.map((capability) => el("span", { class: "chip" }, capability)),
-        model.available === false ? el("span", { class: "chip" }, "unavailable") : null,
+        model.available === false
+          ? el("span", { class: "chip muted" }, model.details?.note || "unavailable")
+          : null,
       ),
     ),
   );

@@ -62,6 +62,7 @@ function option(provider) {
       name: "provider",
       value: provider.id,
       checked: provider.id === state.provider,
+      "aria-label": provider.name,
       "aria-describedby": reason ? `${statusId} ${statusId}-reason` : statusId,
     }),
     providerIcon(provider.id),

@@ -1,0 +1,105 @@
+"""The Ollama provider: local models served by ``ollama serve``, chatted with through
+``langchain_ollama.ChatOllama``.
+
+Listing uses plain httpx (see ``listing``); the LangChain integration is imported only when the
+first chat model is built.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from agentkit import AgentKitError, ChatParams, Model, Provider
+from agentkit_ollama.settings import OllamaSettings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from agentkit_ollama.listing import ModelInfo
+
+# Loading a large model can take minutes before the first token, so reads never time out;
+# a server that does not even accept the connection is reported quickly.
+CONNECT_TIMEOUT = 10.0
+
+
+class OllamaProvider(Provider):
+    id = "ollama"
+    name = "Ollama"
+    Settings = OllamaSettings
+    settings: OllamaSettings
+
+    def __init__(self, settings: OllamaSettings) -> None:
+        super().__init__(settings)
+        self._model_info: dict[str, ModelInfo] = {}
+
+    @property
+    def default_model(self) -> str:
+        return self.settings.model
+
+    async def list_models(self) -> list[Model]:
+        from agentkit_ollama.listing import list_pulled_models
+
+        return await list_pulled_models(
+            self.settings.base_url, self.settings.request_headers(), self._model_info
+        )
+
+    def choose_default(self, models: list[Model]) -> tuple[str | None, str | None]:
+        """``OLLAMA_MODEL`` when it is pulled, else the first pulled model, with a notice."""
+        configured = self.settings.model
+        pulled = [m.id for m in models if m.available]
+        match = next((m for m in pulled if same_model(m, configured)), None)
+        if match:
+            return match, None
+        if not pulled:
+            return configured, f"Ollama has no models to chat with; run `ollama pull {configured}`."
+        return pulled[0], (
+            f"{configured} (OLLAMA_MODEL) is not pulled, so {pulled[0]} is the default; "
+            f"run `ollama pull {configured}` to use it."
+        )
+
+    def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
+        import httpx
+        from langchain_ollama import ChatOllama
+
+        extra = {}
+        if self.settings.keep_alive is not None:  # otherwise the server's default applies
+            extra["keep_alive"] = self.settings.keep_alive
+        # ChatOllama makes no retries of its own; the host retries.
+        return ChatOllama(
+            model=model,
+            base_url=self.settings.base_url,
+            temperature=params.temperature,
+            num_predict=params.max_tokens,
+            top_p=params.top_p,
+            stop=params.stop,
+            seed=params.seed,
+            client_kwargs={
+                "headers": self.settings.request_headers(),
+                "timeout": httpx.Timeout(None, connect=CONNECT_TIMEOUT),
+            },
+            **extra,
+        )
+
+    def translate_error(self, exc: BaseException) -> AgentKitError | None:
+        from agentkit_ollama.errors import translate
+
+        return translate(exc, self.settings.base_url)
+
+    def secret_values(self) -> list[str]:
+        """Header values, the API key and a password in the URL: none may ever be shown."""
+        values = super().secret_values()
+        values += [value.get_secret_value() for value in self.settings.headers.values()]
+        password = urlsplit(self.settings.base_url).password
+        if password:
+            values += [password, unquote(password)]
+        return values
+
+
+def same_model(listed: str, wanted: str) -> bool:
+    """Whether two names mean the same model: Ollama reads ``llama3`` as ``llama3:latest``."""
+    return _tagged(listed) == _tagged(wanted)
+
+
+def _tagged(name: str) -> str:
+    return name if ":" in name.rpartition("/")[2] else f"{name}:latest"

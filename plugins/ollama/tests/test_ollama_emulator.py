@@ -1,0 +1,78 @@
+"""The emulator speaks Ollama's wire protocol: the real ``ollama`` client parses every answer
+(its pydantic types reject a wrong shape), including the non-streaming chat and cut streams."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import ollama
+import pytest
+
+
+def client(url: str) -> ollama.AsyncClient:
+    return ollama.AsyncClient(host=url)
+
+
+def test_version_ps_tags_and_show_parse_with_the_real_client(emulator_url):
+    async def calls():
+        c = client(emulator_url)
+        return await c.ps(), await c.list(), await c.show("llama3.2")
+
+    ps, tags, show = asyncio.run(calls())
+    assert ps.models[0].model == "qwen:7b"
+    assert tags.models[1].details.parameter_size == "3.2B"
+    assert show.capabilities == ["completion", "tools"]
+    version = httpx.get(f"{emulator_url}/api/version").json()
+    assert version["version"].count(".") == 2
+
+
+def test_non_streaming_chat_is_one_object_with_the_whole_reply(emulator, emulator_url):
+    emulator.tool_call = [{"name": "a", "arguments": {"x": 1}}, {"name": "b"}]
+    response = asyncio.run(
+        client(emulator_url).chat("llama3.2", [{"role": "user", "content": "hi"}], stream=False)
+    )
+    assert response.done and response.done_reason == "stop"
+    assert [(c.function.name, c.function.arguments) for c in response.message.tool_calls] == [
+        ("a", {"x": 1}),
+        ("b", {}),
+    ]
+    assert response.eval_count == 2 and response.prompt_eval_count > 0
+
+
+def test_streaming_chat_is_ndjson_ending_with_done(emulator_url):
+    with httpx.stream(
+        "POST",
+        f"{emulator_url}/api/chat",
+        json={"model": "qwen:7b", "messages": [{"role": "user", "content": "hi"}]},
+    ) as response:
+        assert response.headers["content-type"] == "application/x-ndjson"
+        lines = [json.loads(line) for line in response.iter_lines() if line]
+    assert (
+        "".join(line["message"]["content"] for line in lines) == "Hello from the Ollama emulator."
+    )
+    assert [line["done"] for line in lines] == [False] * 5 + [True]
+    assert lines[-1]["done_reason"] == "stop" and lines[-1]["eval_count"] == 5
+
+
+def test_unknown_model_is_ollamas_404(emulator_url):
+    response = httpx.post(
+        f"{emulator_url}/api/chat", json={"model": "x", "messages": [{"role": "user"}]}
+    )
+    assert response.status_code == 404
+    assert response.json() == {"error": 'model "x" not found, try pulling it first'}
+
+
+def test_a_cut_stream_breaks_off_mid_answer(emulator, emulator_url):
+    emulator.cut_after = 2
+
+    async def read():
+        stream = await client(emulator_url).chat(
+            "qwen:7b", [{"role": "user", "content": "hi"}], stream=True
+        )
+        return [part.message.content async for part in stream]
+
+    with pytest.raises(httpx.RemoteProtocolError):
+        asyncio.run(read())
+    assert emulator.disconnects == 0

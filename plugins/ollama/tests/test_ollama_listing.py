@@ -1,0 +1,167 @@
+"""Listing: what GET /api/tags and POST /api/show say, as a user sees it in the model list, the
+per-digest cache of /api/show, failures a user can act on, and the default model."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from agentkit import AuthFailed, Model, UpstreamError, UpstreamUnavailable
+from agentkit_ollama.listing import human_size
+from agentkit_ollama.provider import OllamaProvider
+from agentkit_ollama.settings import OllamaSettings
+from tests.emulators.ollama import OllamaEmulator, OllamaModel
+from tests.servers import serve
+
+
+def listed(provider: OllamaProvider) -> dict[str, Model]:
+    return {model.id: model for model in asyncio.run(provider.list_models())}
+
+
+def test_models_carry_size_parameters_quantisation_and_capabilities(provider):
+    models = listed(provider)
+    assert list(models) == ["qwen:7b", "llama3.2:latest", "gemma3:4b", "nomic-embed-text:latest"]
+    llama = models["llama3.2:latest"]
+    assert llama.size == "2.0 GB"
+    assert llama.capabilities == ["tools"]
+    assert llama.details == {
+        "family": "llama",
+        "parameter_size": "3.2B",
+        "quantization": "Q4_K_M",
+        "context_length": 131072,
+    }
+    assert models["gemma3:4b"].capabilities == ["vision"]
+    assert models["qwen:7b"].available
+
+
+def test_a_model_that_cannot_chat_is_listed_as_unavailable(provider):
+    embed = listed(provider)["nomic-embed-text:latest"]
+    assert not embed.available
+    assert embed.capabilities == ["embedding"]
+    assert "cannot chat" in embed.details["note"]
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (4_683_075_271, "4.7 GB"),
+        (19_851_337_640, "19 GB"),
+        (1_000_000_000, "1 GB"),
+        (274_302_450, "274 MB"),
+        (1_500_000, "1.5 MB"),
+        (2_100_000_000_000, "2.1 TB"),
+        (512, "512 B"),
+    ],
+)
+def test_sizes_read_like_ollama_list(size, text):
+    assert human_size(size) == text
+
+
+def test_show_is_asked_once_per_digest(provider, emulator):
+    listed(provider)
+    assert len(emulator.requests_to("/api/show")) == 4
+    listed(provider)
+    assert len(emulator.requests_to("/api/show")) == 4
+
+    emulator.models[1].digest = "f" * 64  # llama3.2 re-pulled: a new build
+    emulator.models[1].capabilities = ["completion", "tools", "thinking"]
+    models = listed(provider)
+    shown = [r["json"]["model"] for r in emulator.requests_to("/api/show")]
+    assert shown[4:] == ["llama3.2:latest"]
+    assert models["llama3.2:latest"].capabilities == ["tools", "thinking"]
+
+
+def test_show_failures_still_list_the_models_and_are_not_cached(provider, emulator):
+    emulator.fail(500, {"error": "disk on fire"}, times=4, on="/api/show")
+    models = listed(provider)
+    assert list(models) == ["qwen:7b", "llama3.2:latest", "gemma3:4b", "nomic-embed-text:latest"]
+    assert all(m.capabilities == [] and m.available for m in models.values())
+    assert models["qwen:7b"].size == "4.5 GB"
+
+    assert listed(provider)["llama3.2:latest"].capabilities == ["tools"]
+    assert len(emulator.requests_to("/api/show")) == 8
+
+
+def test_show_requests_are_made_concurrently(provider, emulator):
+    emulator.models = [OllamaModel(f"model-{i}:latest") for i in range(8)]
+    emulator.show_delay = 0.05
+    assert len(listed(provider)) == 8
+    assert emulator.peak_shows > 1
+
+
+def test_unreachable_server_says_how_to_start_it(dead_url):
+    provider = OllamaProvider(OllamaSettings(OLLAMA_BASE_URL=dead_url))
+    with pytest.raises(UpstreamUnavailable) as caught:
+        listed(provider)
+    assert caught.value.message == (
+        f"Ollama is not reachable at {dead_url}; start it with `ollama serve` "
+        "or set OLLAMA_BASE_URL."
+    )
+
+
+def test_unreachable_url_with_a_password_is_shown_without_it(dead_url):
+    with_password = dead_url.replace("http://", "http://me:hunter22@")
+    provider = OllamaProvider(OllamaSettings(OLLAMA_BASE_URL=with_password))
+    with pytest.raises(UpstreamUnavailable) as caught:
+        listed(provider)
+    assert "hunter22" not in caught.value.message
+    assert dead_url in caught.value.message
+
+
+def test_a_server_that_is_not_ollama_is_named(provider, emulator, ollama_env):
+    emulator.fail(404, "404 page not found", on="/api/tags")
+    with pytest.raises(UpstreamError) as caught:
+        listed(provider)
+    assert ollama_env in caught.value.message
+    assert "OLLAMA_BASE_URL" in caught.value.hint
+
+    emulator.fail(200, {"tags": []}, on="/api/tags")
+    with pytest.raises(UpstreamError, match="did not answer like an Ollama server"):
+        listed(provider)
+
+
+def test_proxy_headers_go_with_every_listing_request(monkeypatch):
+    emulator = OllamaEmulator(required_headers={"x-proxy-token": "tok-123"})
+    with serve(emulator.app) as url:
+        monkeypatch.setenv("OLLAMA_BASE_URL", url)
+        with pytest.raises(AuthFailed) as caught:
+            listed(OllamaProvider(OllamaSettings()))
+        assert "OLLAMA_HEADERS" in caught.value.hint
+
+        monkeypatch.setenv("OLLAMA_HEADERS", json.dumps({"X-Proxy-Token": "tok-123"}))
+        models = listed(OllamaProvider(OllamaSettings()))
+    assert models["llama3.2:latest"].capabilities == ["tools"]
+    sent = {r["path"]: r["headers"].get("x-proxy-token") for r in emulator.requests[1:]}
+    assert sent == {"/api/tags": "tok-123", "/api/show": "tok-123"}
+
+
+# --- the default model ---------------------------------------------------------------------
+
+
+def test_configured_model_is_the_default_when_pulled(provider):
+    assert provider.choose_default(list(listed(provider).values())) == ("qwen:7b", None)
+
+
+def test_a_name_without_tag_matches_latest(monkeypatch, ollama_env):
+    monkeypatch.setenv("OLLAMA_MODEL", "llama3.2")
+    provider = OllamaProvider(OllamaSettings())
+    assert provider.choose_default(list(listed(provider).values())) == ("llama3.2:latest", None)
+
+
+def test_unpulled_default_falls_to_the_first_pulled_model_with_a_notice(emulator, ollama_env):
+    emulator.models = emulator.models[3:] + emulator.models[1:3]  # embedding model first
+    provider = OllamaProvider(OllamaSettings())
+    default, notice = provider.choose_default(list(listed(provider).values()))
+    assert default == "llama3.2:latest"
+    assert "qwen:7b" in notice and "not pulled" in notice
+    assert "`ollama pull qwen:7b`" in notice
+
+
+def test_no_pulled_models_is_never_a_silent_empty_list(emulator, provider):
+    emulator.models = []
+    assert listed(provider) == {}
+    default, notice = provider.choose_default([])
+    assert default == "qwen:7b"
+    assert "`ollama pull qwen:7b`" in notice

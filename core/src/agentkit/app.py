@@ -104,7 +104,9 @@ async def health(request: Request) -> Response:
 
 async def providers(request: Request) -> Response:
     registry: Registry = request.app.state.registry
-    return JSONResponse({"providers": registry.describe()})
+    return JSONResponse(
+        {"providers": registry.describe(), "default_provider": registry.config.default_provider}
+    )
 
 
 async def agents(request: Request) -> Response:

@@ -321,6 +321,11 @@ class ProviderConformance:
             )
         if outcome.get("finished_early"):
             pytest.skip("list_models() finished without contacting the upstream")
+        assert "blocked" not in outcome, (
+            f"list_models() {outcome.get('blocked')} before it could be cancelled, though the "
+            "upstream never answered: it blocked the event loop. Await only async I/O "
+            "(httpx.AsyncClient, the SDK's async client), never a sync call."
+        )
         assert outcome["cancelled"], (
             f"list_models() did not end as cancelled after task.cancel() ({outcome['result']}); "
             "let asyncio.CancelledError propagate instead of catching it."
@@ -397,8 +402,11 @@ class ProviderConformance:
     def test_listing_failure_shows_as_error_state(self, host, upstream) -> None:
         base = host()
         self.fail_upstream(upstream, 401, times=RETRY_ATTEMPTS + 1)
+        before = len(upstream.requests)
         document = _get_json(f"{base}/models/{self.provider_id}")
         [described] = document["providers"]
+        if len(upstream.requests) == before and described["state"] == "ready":
+            pytest.skip("list_models made no request to the upstream")
         assert described["state"] == "error" and described["error"], (
             f"an upstream 401 while listing left the provider {described['state']!r} with "
             f"error {described['error']!r}; list_models must raise (an AgentKitError with a "
@@ -534,16 +542,22 @@ async def _cancel_listing(provider: Provider, silent) -> dict[str, Any]:
     task = asyncio.create_task(provider.list_models())
     while not silent.connected.is_set() and not task.done():
         await asyncio.sleep(0.01)
-    if task.done():
-        return {"finished_early": True}
+    if task.done():  # it never yielded to the loop while the upstream was silent
+        return {"finished_early": not silent.connected.is_set(), "blocked": _ending(task)}
     task.cancel()
     await asyncio.wait({task}, timeout=CANCEL_WAIT)
-    outcome: dict[str, Any] = {"cancelled": task.cancelled(), "result": "still running"}
-    if task.done() and not task.cancelled():
-        error = task.exception()
-        outcome["result"] = f"raised {error!r}" if error else f"returned {task.result()!r}"
+    outcome: dict[str, Any] = {"cancelled": task.cancelled(), "result": _ending(task)}
     outcome["closed"] = await asyncio.to_thread(silent.closed.wait, CANCEL_WAIT)
     return outcome
+
+
+def _ending(task: asyncio.Task) -> str:
+    if not task.done():
+        return "still running"
+    if task.cancelled():
+        return "cancelled"
+    error = task.exception()
+    return f"raised {error!r}" if error else f"returned {task.result()!r}"
 
 
 def _set_reply(upstream: Any, text: str) -> None:

@@ -36,8 +36,6 @@ wireLayout();
 update();
 load();
 
-let personChoseProvider = false;
-
 /** Load providers and agents, list every provider's models, and pick the provider. */
 async function load() {
   let providers, agents;
@@ -51,16 +49,12 @@ async function load() {
   const agent = agents.agents.some((a) => a.id === state.agent) ? state.agent : agents.default_agent;
   const remembered = list.some((p) => p.id === state.provider);
   update({ providers: list, agents: agents.agents, agent, provider: remembered ? state.provider : null });
-  // One request per provider: each list shows as soon as it arrives, a slow provider delays
-  // only itself, and the first answer names the host's default provider.
-  const listings = list.map((p) => loadModels(p.id));
+  // One request per provider: each list shows as soon as it arrives, and a slow provider
+  // delays only itself.
+  for (const provider of list) loadModels(provider.id);
   if (remembered) return;
-  const hostDefault = await Promise.any(
-    listings.map(async (listing) => (await listing)?.default_provider ?? Promise.reject()),
-  ).catch(() => null);
-  if (personChoseProvider) return;
-  const ready = state.providers.filter((p) => p.state === "ready");
-  const pick = ready.find((p) => p.id === hostDefault) || ready[0] || state.providers[0];
+  const ready = list.filter((p) => p.state === "ready");
+  const pick = ready.find((p) => p.id === providers.default_provider) || ready[0] || list[0];
   update({ provider: pick?.id ?? null });
 }
 
@@ -105,7 +99,6 @@ function storeListing(listing, models) {
 }
 
 function chooseProvider(providerId) {
-  personChoseProvider = true;
   update({ provider: providerId });
   const listing = state.models[providerId];
   if (!listing || listing.status === "error") loadModels(providerId);

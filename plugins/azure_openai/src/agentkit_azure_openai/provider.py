@@ -1,0 +1,70 @@
+"""The Azure OpenAI provider: deployments on an Azure OpenAI resource, with a key or Entra ID."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agentkit import AgentKitError, ChatParams, Model, NotConfigured, Provider
+from agentkit_azure_openai import errors
+from agentkit_azure_openai.auth import EntraTokens, sign_in_found
+from agentkit_azure_openai.chat import build_chat_model
+from agentkit_azure_openai.listing import DeploymentLister
+from agentkit_azure_openai.settings import AzureOpenAISettings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import AIMessageChunk
+
+
+class AzureOpenAIProvider(Provider):
+    id = "azure-openai"
+    name = "Azure OpenAI"
+    Settings = AzureOpenAISettings
+
+    settings: AzureOpenAISettings
+
+    def __init__(self, settings: AzureOpenAISettings) -> None:
+        super().__init__(settings)
+        check_configured(settings)
+        self.tokens = EntraTokens() if settings.auth_mode == "entra" else None
+        self.lister = DeploymentLister(settings, self.tokens)
+
+    @property
+    def default_model(self) -> str | None:
+        return self.settings.deployment
+
+    async def list_models(self) -> list[Model]:
+        return await self.lister.list_models()
+
+    def choose_default(self, models: list[Model]) -> tuple[str | None, str | None]:
+        default, notice = super().choose_default(models)
+        notices = [text for text in (self.lister.notice, notice) if text]
+        return default, " ".join(notices) or None
+
+    def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
+        """``model`` is the deployment's name; the model behind it decides the parameters."""
+        return build_chat_model(
+            self.settings, model, self.lister.model_of(model), params, self.tokens
+        )
+
+    def translate_error(self, exc: BaseException) -> AgentKitError | None:
+        return errors.translate_error(exc, self.settings)
+
+    def check_chunk(self, chunk: AIMessageChunk) -> None:
+        errors.check_chunk(chunk.response_metadata)
+
+
+def check_configured(settings: AzureOpenAISettings) -> None:
+    """Raise ``NotConfigured`` for what a single field cannot say: a credential, a deployment."""
+    if settings.auth_mode == "key" and settings.api_key is None:
+        raise NotConfigured("AZURE_OPENAI_API_KEY is not set (AZURE_OPENAI_AUTH=key)")
+    if settings.auth is None and settings.api_key is None and not sign_in_found():
+        raise NotConfigured(
+            "AZURE_OPENAI_API_KEY is not set and no Entra ID sign-in was found "
+            "(sign in with `az login`, or set AZURE_OPENAI_AUTH=entra for a managed identity)"
+        )
+    management = settings.discovery_configured and settings.auth_mode == "entra"
+    if not settings.configured_deployments() and not management:
+        raise NotConfigured(
+            "AZURE_OPENAI_DEPLOYMENT is not set (the name of a deployment on your resource)"
+        )

@@ -1,0 +1,323 @@
+"""The chat model builder, driving the real langchain-openai clients against the emulator (both
+APIs, both kinds of authentication), and the errors the provider makes of what they raise."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from langchain_core.messages import AIMessageChunk
+
+from agentkit import (
+    AgentKitError,
+    AuthFailed,
+    ChatParams,
+    ContentFiltered,
+    InvalidRequest,
+    ModelNotFound,
+    RateLimited,
+    UpstreamError,
+    UpstreamUnavailable,
+)
+from agentkit_azure_openai.errors import AUTH_MESSAGE
+from agentkit_azure_openai.provider import AzureOpenAIProvider
+from tests.emulators.azure_openai import DATA_TOKEN, DEFAULT_KEY, deployment
+
+
+def stream(provider: AzureOpenAIProvider, deployment: str = "chat", params=None, *, runs=1):
+    """Stream answers the way the host does (one event loop, a model per run): check each
+    chunk, translate any failure. Returns the chunks of each run."""
+
+    async def one() -> list[AIMessageChunk]:
+        chat = provider.chat_model(deployment, params or ChatParams())
+        chunks = []
+        try:
+            async for chunk in chat.astream("Is it sunny?"):
+                provider.check_chunk(chunk)
+                chunks.append(chunk)
+        except AgentKitError:
+            raise
+        except Exception as exc:
+            error = provider.translate_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        return chunks
+
+    async def all_runs() -> list[list[AIMessageChunk]]:
+        return [await one() for _ in range(runs)]
+
+    results = asyncio.run(all_runs())
+    return results[0] if runs == 1 else results
+
+
+def text(chunks: list[AIMessageChunk]) -> str:
+    return "".join(chunk.text for chunk in chunks)
+
+
+def failure(provider, emulator, status, body=None, headers=None, deployment="chat"):
+    emulator.fail(status, body, headers=headers)
+    with pytest.raises(AgentKitError) as caught:
+        stream(provider, deployment)
+    return caught.value
+
+
+# --- the two APIs, the two kinds of authentication -----------------------------------------
+
+
+def test_classic_api_with_a_key(azure_env, make_provider, emulator):
+    emulator.reply = "Sunny all day."
+    assert text(stream(make_provider())) == "Sunny all day."
+    [request] = emulator.requests
+    assert request["path"] == "/openai/deployments/chat/chat/completions"
+    assert request["query"] == {"api-version": "2024-10-21"}
+    assert request["headers"]["api-key"] == DEFAULT_KEY
+    assert "authorization" not in request["headers"]
+    assert request["json"]["stream"] is True
+    assert request["json"]["messages"] == [{"role": "user", "content": "Is it sunny?"}]
+
+
+def test_the_api_version_setting_reaches_the_wire(azure_env, monkeypatch, make_provider, emulator):
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2025-01-01-preview")
+    stream(make_provider())
+    assert emulator.requests[0]["query"] == {"api-version": "2025-01-01-preview"}
+
+
+def test_v1_api_with_a_key(azure_env, monkeypatch, make_provider, emulator):
+    monkeypatch.setenv("AZURE_OPENAI_API", "v1")
+    emulator.reply = "Clouds later."
+    assert text(stream(make_provider())) == "Clouds later."
+    [request] = emulator.requests
+    assert request["path"] == "/openai/v1/chat/completions"
+    assert request["query"] == {}
+    assert request["json"]["model"] == "chat"
+    assert request["headers"]["authorization"] == f"Bearer {DEFAULT_KEY}"
+
+
+def test_classic_api_with_entra_id(entra_env, make_provider, emulator):
+    assert text(stream(make_provider())) == emulator.reply
+    [request] = emulator.requests
+    assert request["path"] == "/openai/deployments/chat/chat/completions"
+    assert request["headers"]["authorization"] == f"Bearer {DATA_TOKEN}"
+    assert "api-key" not in request["headers"]
+    assert entra_env.calls == [("https://cognitiveservices.azure.com/.default",)]
+
+
+def test_v1_api_with_entra_id(entra_env, monkeypatch, make_provider, emulator):
+    monkeypatch.setenv("AZURE_OPENAI_API", "v1")
+    assert text(stream(make_provider())) == emulator.reply
+    [request] = emulator.requests
+    assert request["path"] == "/openai/v1/chat/completions"
+    assert request["headers"]["authorization"] == f"Bearer {DATA_TOKEN}"
+
+
+def test_entra_setting_wins_over_a_key_in_the_environment(
+    entra_env, monkeypatch, make_provider, emulator
+):
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "a-key-that-must-not-be-sent")
+    stream(make_provider())
+    headers = emulator.requests[0]["headers"]
+    assert headers["authorization"] == f"Bearer {DATA_TOKEN}"
+    assert "api-key" not in headers
+
+
+def test_tokens_are_reused_until_they_near_expiry(entra_env, make_provider):
+    stream(make_provider(), runs=2)
+    assert len(entra_env.calls) == 1
+    entra_env.calls.clear()
+    entra_env.lifetime = 60  # inside azure-core's five-minute refresh window
+    stream(make_provider(), runs=2)
+    assert len(entra_env.calls) == 2
+
+
+def test_the_sdks_environment_fallbacks_do_not_decide(
+    azure_env, monkeypatch, make_provider, emulator
+):
+    for name, value in {
+        "OPENAI_API_VERSION": "1999-01-01",
+        "AZURE_OPENAI_AD_TOKEN": "stray-token",
+        "OPENAI_API_KEY": "stray-openai-key",
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "OPENAI_API_BASE": "http://127.0.0.1:9/v1",
+        "OPENAI_PROXY": "http://127.0.0.1:9",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for api in ("classic", "v1"):
+        monkeypatch.setenv("AZURE_OPENAI_API", api)
+        assert text(stream(make_provider())) == emulator.reply
+    classic, v1 = emulator.requests
+    assert classic["query"] == {"api-version": "2024-10-21"}
+    assert classic["headers"]["api-key"] == DEFAULT_KEY
+    assert "authorization" not in classic["headers"]
+    assert v1["headers"]["authorization"] == f"Bearer {DEFAULT_KEY}"
+
+
+def test_usage_arrives_in_the_last_chunks(azure_env, make_provider):
+    usage = [c.usage_metadata for c in stream(make_provider()) if c.usage_metadata]
+    assert usage and usage[-1]["output_tokens"] > 0
+
+
+# --- parameters -------------------------------------------------------------------------
+
+
+def test_other_models_default_to_temperature_0_7(azure_env, make_provider, emulator):
+    stream(make_provider())
+    body = emulator.requests[0]["json"]
+    assert body["temperature"] == 0.7
+    assert not {"max_tokens", "max_completion_tokens", "top_p", "seed", "stop"} & set(body)
+
+
+def test_request_parameters_reach_the_wire(azure_env, make_provider, emulator):
+    params = ChatParams(temperature=0.2, max_tokens=64, top_p=0.9, stop=["END"], seed=7)
+    stream(make_provider(), params=params)
+    body = emulator.requests[0]["json"]
+    assert (body["temperature"], body["max_tokens"], body["top_p"]) == (0.2, 64, 0.9)
+    assert (body["stop"], body["seed"]) == (["END"], 7)
+    assert "max_completion_tokens" not in body
+
+
+@pytest.mark.parametrize("api", ["classic", "v1"])
+def test_reasoning_deployments_get_max_completion_tokens_and_no_temperature(
+    azure_env, monkeypatch, make_provider, emulator, api
+):
+    monkeypatch.setenv("AZURE_OPENAI_API", api)
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2024-12-01-preview")
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner=o3-mini")
+    params = ChatParams(temperature=0.3, max_tokens=500, top_p=0.5, seed=3)
+    assert text(stream(make_provider(), "reasoner", params)) == emulator.reply
+    body = emulator.requests[0]["json"]
+    assert body["max_completion_tokens"] == 500
+    assert not {"temperature", "top_p", "max_tokens"} & set(body)
+    assert body["seed"] == 3
+
+
+def test_the_model_behind_the_deployment_decides_not_its_name(
+    azure_env, monkeypatch, make_provider, emulator
+):
+    emulator.models.append(deployment("o3-mini", "gpt-4o"))
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "o3-mini=gpt-4o")
+    stream(make_provider(), "o3-mini", ChatParams(max_tokens=10))
+    body = emulator.requests[0]["json"]
+    assert (body["temperature"], body["max_tokens"]) == (0.7, 10)
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+def test_a_wrong_key_is_auth_failed(azure_env, monkeypatch, make_provider):
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "wrong-key-1234")
+    with pytest.raises(AuthFailed) as caught:
+        stream(make_provider())
+    assert caught.value.message == AUTH_MESSAGE
+    assert "Keys and Endpoint" in caught.value.hint
+    assert "wrong-key-1234" not in caught.value.message + caught.value.hint
+
+
+def test_a_token_without_the_role_is_auth_failed_with_the_role(entra_env, make_provider):
+    entra_env.tokens["https://cognitiveservices.azure.com/.default"] = "token-without-role"
+    with pytest.raises(AuthFailed) as caught:
+        stream(make_provider())
+    assert caught.value.message == AUTH_MESSAGE
+    assert "Cognitive Services OpenAI User" in caught.value.hint
+
+
+def test_no_entra_token_is_auth_failed(entra_env, make_provider, emulator):
+    entra_env.refuse = "DefaultAzureCredential failed to retrieve a token.\nAttempted..."
+    with pytest.raises(AuthFailed) as caught:
+        stream(make_provider())
+    assert caught.value.message == AUTH_MESSAGE
+    assert "DefaultAzureCredential failed to retrieve a token." in caught.value.hint
+    assert "az login" in caught.value.hint
+    assert emulator.requests == []
+
+
+@pytest.mark.parametrize("api", ["classic", "v1"])
+def test_an_unknown_deployment_is_model_not_found(azure_env, monkeypatch, make_provider, api):
+    monkeypatch.setenv("AZURE_OPENAI_API", api)
+    monkeypatch.setenv("AZURE_OPENAI_RESOURCE", "contoso")
+    with pytest.raises(ModelNotFound) as caught:
+        stream(make_provider(), "gpt-4o-typo")
+    assert "'gpt-4o-typo'" in caught.value.message
+    assert "'contoso'" in caught.value.message
+
+
+def test_an_unsupported_api_version_names_the_setting(azure_env, monkeypatch, make_provider):
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2031-01-01")
+    with pytest.raises(InvalidRequest) as caught:
+        stream(make_provider())
+    assert "'2031-01-01'" in caught.value.message
+    assert "AZURE_OPENAI_API_VERSION" in caught.value.message
+
+
+def test_a_reasoning_model_on_an_old_api_version_names_the_setting(
+    azure_env, monkeypatch, make_provider
+):
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner=o3-mini")
+    with pytest.raises(InvalidRequest) as caught:
+        stream(make_provider(), "reasoner")
+    assert "AZURE_OPENAI_API_VERSION" in caught.value.message
+    assert "2024-12-01-preview" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Retry-After": "7"}, 7.0),
+        ({"retry-after-ms": "1500", "Retry-After": "2"}, 1.5),
+        (None, None),
+    ],
+)
+def test_429_is_rate_limited_with_retry_after(azure_env, make_provider, emulator, headers, seconds):
+    error = failure(make_provider(), emulator, 429, headers=headers)
+    assert isinstance(error, RateLimited) and error.retryable
+    assert error.retry_after == seconds
+    assert len(emulator.requests) == 1  # no retries inside the SDK: the host retries
+
+
+def test_a_blocked_prompt_names_the_categories(azure_env, make_provider, emulator):
+    emulator.block_prompt = {"violence": "high", "hate": "medium"}
+    with pytest.raises(ContentFiltered) as caught:
+        stream(make_provider())
+    assert "prompt" in caught.value.message
+    assert "hate: medium" in caught.value.message and "violence: high" in caught.value.message
+    assert "sexual" not in caught.value.message
+
+
+@pytest.mark.parametrize("api", ["classic", "v1"])
+def test_a_blocked_answer_names_the_categories(
+    azure_env, monkeypatch, make_provider, emulator, api
+):
+    monkeypatch.setenv("AZURE_OPENAI_API", api)
+    emulator.block_answer = {"self_harm": "medium"}
+    with pytest.raises(ContentFiltered) as caught:
+        stream(make_provider())
+    assert "answer" in caught.value.message and "self_harm: medium" in caught.value.message
+
+
+def test_a_server_error_is_retryable_upstream_error(azure_env, make_provider, emulator):
+    error = failure(make_provider(), emulator, 500)
+    assert isinstance(error, UpstreamError) and error.retryable
+    assert len(emulator.requests) == 1
+
+
+def test_context_length_exceeded(azure_env, make_provider, emulator):
+    body = {
+        "error": {
+            "message": "This model's maximum context length is 8192 tokens.",
+            "type": "invalid_request_error",
+            "param": "messages",
+            "code": "context_length_exceeded",
+        }
+    }
+    assert failure(make_provider(), emulator, 400, body).code == "context_length_exceeded"
+
+
+def test_an_unreachable_endpoint_is_upstream_unavailable(azure_env, monkeypatch, make_provider):
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "http://127.0.0.1:9")
+    with pytest.raises(UpstreamUnavailable) as caught:
+        stream(make_provider())
+    assert "http://127.0.0.1:9" in caught.value.message
+
+
+def test_unrelated_errors_are_left_to_the_host(azure_env, make_provider):
+    assert make_provider().translate_error(ValueError("boom")) is None

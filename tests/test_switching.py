@@ -9,60 +9,92 @@ import pytest
 
 from agentkit.app import create_app
 from tests.agui import chat, run_input, text_of
-from tests.emulators.gemini import DEFAULT_KEY, GeminiEmulator
+from tests.emulators.azure_openai import DEFAULT_KEY as AZURE_KEY
+from tests.emulators.azure_openai import AzureOpenAIEmulator
+from tests.emulators.gemini import DEFAULT_KEY as GEMINI_KEY
+from tests.emulators.gemini import GeminiEmulator
 from tests.emulators.ollama import OllamaEmulator
 from tests.servers import serve
 
 
 @pytest.fixture
-def ollama() -> Iterator[tuple[OllamaEmulator, str]]:
-    emulator = OllamaEmulator(reply="Ollama here.")
-    with serve(emulator.app) as url:
-        yield emulator, url
+def upstreams(monkeypatch) -> Iterator[dict[str, object]]:
+    """All three emulators on loopback, each answering with its own name, and the host's
+    environment pointing every provider at its emulator."""
+    ollama = OllamaEmulator(reply="Ollama here.")
+    gemini = GeminiEmulator(reply="Gemini here.")
+    azure = AzureOpenAIEmulator(reply="Azure here.")
+    with (
+        serve(ollama.app) as ollama_url,
+        serve(gemini.app) as gemini_url,
+        serve(azure.app) as azure_url,
+    ):
+        monkeypatch.setenv("OLLAMA_BASE_URL", ollama_url)
+        monkeypatch.setenv("GEMINI_API_KEY", GEMINI_KEY)
+        monkeypatch.setenv("GEMINI_BASE_URL", gemini_url)
+        monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", azure_url)
+        monkeypatch.setenv("AZURE_OPENAI_API_KEY", AZURE_KEY)
+        monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENT", "chat")
+        yield {"ollama": ollama, "gemini": gemini, "azure-openai": azure}
 
 
-@pytest.fixture
-def gemini() -> Iterator[tuple[GeminiEmulator, str]]:
-    emulator = GeminiEmulator(reply="Gemini here.")
-    with serve(emulator.app) as url:
-        yield emulator, url
+MODELS = {"ollama": "qwen:7b", "gemini": "gemini-2.5-flash", "azure-openai": "chat"}
+REPLIES = {"ollama": "Ollama here.", "gemini": "Gemini here.", "azure-openai": "Azure here."}
 
 
-def last_chat_body(emulator, marker: str) -> dict:
-    return [r for r in emulator.requests if marker in r["path"]][-1]["json"]
-
-
-def test_ollama_then_gemini_then_ollama_in_one_conversation(monkeypatch, ollama, gemini):
-    (ollama_emulator, ollama_url), (gemini_emulator, gemini_url) = ollama, gemini
-    monkeypatch.setenv("AGENTKIT_PLUGINS", "ollama,gemini")
-    monkeypatch.setenv("OLLAMA_BASE_URL", ollama_url)
-    monkeypatch.setenv("GEMINI_API_KEY", DEFAULT_KEY)
-    monkeypatch.setenv("GEMINI_BASE_URL", gemini_url)
+def converse(url: str, providers: list[str]) -> list[dict]:
+    """Send one user turn to each provider in order, keeping the answers in the history."""
     conversation: list[dict] = []
-
-    def turn(url: str, text: str, provider: str, model: str) -> str:
-        conversation.append({"id": f"u{len(conversation)}", "role": "user", "content": text})
-        events = chat(url, run_input(list(conversation), provider=provider, model=model))
+    for index, provider in enumerate(providers):
+        conversation.append({"id": f"u{index}", "role": "user", "content": f"Turn {index}"})
+        events = chat(url, run_input(list(conversation), provider=provider, model=MODELS[provider]))
         assert events[0].metadata["provider"] == provider
-        answer = text_of(events)
-        conversation.append({"id": f"a{len(conversation)}", "role": "assistant", "content": answer})
-        return answer
+        assert text_of(events) == REPLIES[provider]
+        conversation.append({"id": f"a{index}", "role": "assistant", "content": text_of(events)})
+    return conversation
 
+
+def history(provider: str, emulator) -> list[tuple[str, str]]:
+    """(role, text) of each message the emulator received in its last chat request."""
+    if provider == "gemini":
+        body = [r for r in emulator.requests if "streamGenerateContent" in r["path"]][-1]["json"]
+        return [(c["role"], c["parts"][0]["text"]) for c in body["contents"]]
+    path = "/api/chat" if provider == "ollama" else "chat/completions"
+    body = [r for r in emulator.requests if path in r["path"]][-1]["json"]
+    return [(m["role"], m["content"]) for m in body["messages"]]
+
+
+def test_ollama_then_gemini_then_ollama(upstreams):
     with serve(create_app()) as url:
-        assert turn(url, "Hello?", "ollama", "qwen:7b") == "Ollama here."
-        assert turn(url, "Who else is there?", "gemini", "gemini-2.5-flash") == "Gemini here."
-        assert turn(url, "Back to you.", "ollama", "qwen:7b") == "Ollama here."
+        converse(url, ["ollama", "gemini", "ollama"])
 
-    gemini_body = last_chat_body(gemini_emulator, "streamGenerateContent")
-    gemini_texts = [p["text"] for c in gemini_body["contents"] for p in c["parts"]]
-    assert gemini_texts == ["Hello?", "Ollama here.", "Who else is there?"]
-    assert [c["role"] for c in gemini_body["contents"]] == ["user", "model", "user"]
-
-    ollama_body = last_chat_body(ollama_emulator, "/api/chat")
-    assert [(m["role"], m["content"]) for m in ollama_body["messages"]] == [
-        ("user", "Hello?"),
+    assert history("gemini", upstreams["gemini"]) == [
+        ("user", "Turn 0"),
+        ("model", "Ollama here."),
+        ("user", "Turn 1"),
+    ]
+    assert history("ollama", upstreams["ollama"]) == [
+        ("user", "Turn 0"),
         ("assistant", "Ollama here."),
-        ("user", "Who else is there?"),
+        ("user", "Turn 1"),
         ("assistant", "Gemini here."),
-        ("user", "Back to you."),
+        ("user", "Turn 2"),
+    ]
+
+
+def test_ollama_then_azure_openai_then_gemini(upstreams):
+    with serve(create_app()) as url:
+        converse(url, ["ollama", "azure-openai", "gemini"])
+
+    assert history("azure-openai", upstreams["azure-openai"]) == [
+        ("user", "Turn 0"),
+        ("assistant", "Ollama here."),
+        ("user", "Turn 1"),
+    ]
+    assert history("gemini", upstreams["gemini"]) == [
+        ("user", "Turn 0"),
+        ("model", "Ollama here."),
+        ("user", "Turn 1"),
+        ("model", "Azure here."),
+        ("user", "Turn 2"),
     ]

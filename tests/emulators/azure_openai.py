@@ -28,19 +28,18 @@ Knobs, settable at any time: ``reply``, ``first_token_delay``, ``token_delay``, 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.emulators.base import Emulator, tokens_of
 
 DEFAULT_KEY = "test-azure-key"
 DATA_TOKEN = "entra-token-for-cognitive-services"
@@ -148,42 +147,12 @@ def prompt_filtered_body(blocked: dict[str, str]) -> dict[str, Any]:
     )
 
 
-def tokens_of(text: str) -> list[str]:
-    """Split ``text`` into word tokens that keep their trailing whitespace."""
-    return re.findall(r"\s*\S+\s*", text) if text.strip() else ([text] if text else [])
-
-
-@dataclass
-class _Failure:
-    status: int
-    body: Any
-    headers: dict[str, str] | None
-    times: int
-    on: str
-
-
-CUT = object()
-"""Yielded by a stream to drop the connection without finishing the response."""
-
-
-class _SSEResponse(StreamingResponse):
-    """A server-sent-events stream that stops short when its iterator yields ``CUT``."""
-
-    media_type = "text/event-stream"
-
-    async def stream_response(self, send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
-        async for chunk in self.body_iterator:
-            if chunk is CUT:
-                return
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-class AzureOpenAIEmulator:
+class AzureOpenAIEmulator(Emulator):
     """An Azure OpenAI resource (and its ARM deployments list) on loopback. Serve ``.app`` with
     ``tests.servers.serve``; point ``AZURE_OPENAI_ENDPOINT`` (and ``AZURE_MANAGEMENT_ENDPOINT``)
-    at the URL."""
+    at the URL. ``fail()`` matches chat requests unless told ``on=""`` (any path)."""
+
+    fail_on = "chat/completions"
 
     def __init__(
         self,
@@ -196,23 +165,16 @@ class AzureOpenAIEmulator:
         resource_group: str = RESOURCE_GROUP,
         account: str = ACCOUNT,
     ) -> None:
+        super().__init__(reply)
         self.api_key = api_key
-        self.reply = reply
         self.models = default_deployments() if models is None else models
         self.data_plane_listing = data_plane_listing
         self.subscription = subscription
         self.resource_group = resource_group
         self.account = account
         self.page_size = 100
-        self.first_token_delay = 0.0
-        self.token_delay = 0.0
-        self.cut_after: int | None = None
-        self.tool_call: dict[str, Any] | None = None
         self.block_prompt: dict[str, str] | None = None
         self.block_answer: dict[str, str] | None = None
-        self.requests: list[dict[str, Any]] = []
-        self.disconnects = 0
-        self._failures: list[_Failure] = []
         arm = (
             "/subscriptions/{sub}/resourceGroups/{rg}/providers/"
             "Microsoft.CognitiveServices/accounts/{account}/deployments"
@@ -230,52 +192,14 @@ class AzureOpenAIEmulator:
             ]
         )
 
-    def fail(
-        self,
-        status: int,
-        body: Any = None,
-        *,
-        times: int = 1,
-        headers: dict[str, str] | None = None,
-        on: str = "chat/completions",
-    ) -> None:
-        """Answer the next ``times`` requests whose path contains ``on`` (chat requests by
-        default; ``""`` for any) with HTTP ``status`` and ``body`` (Azure's error for the status
-        by default)."""
-        self._failures.append(_Failure(status, body, headers, times, on))
-
     def chat_requests(self) -> list[dict[str, Any]]:
         """The recorded chat completion requests."""
         return [r for r in self.requests if r["path"].endswith("/chat/completions")]
 
+    def error_body(self, status: int) -> Any:
+        return DEFAULT_ERRORS.get(status, error_body(str(status), "Emulated error."))
+
     # --- request handling -------------------------------------------------------------
-
-    async def _record(self, request: Request) -> dict[str, Any]:
-        body = await request.body()
-        try:
-            parsed = json.loads(body) if body else None
-        except ValueError:
-            parsed = None
-        record = {
-            "method": request.method,
-            "path": request.url.path,
-            "query": dict(request.query_params),
-            "headers": {k.lower(): v for k, v in request.headers.items()},
-            "json": parsed,
-        }
-        self.requests.append(record)
-        return record
-
-    def _scripted(self, request: Request) -> Response | None:
-        for failure in self._failures:
-            if failure.times > 0 and failure.on in request.url.path:
-                failure.times -= 1
-                body = failure.body
-                if body is None:
-                    fallback = error_body(str(failure.status), "Emulated error.")
-                    body = DEFAULT_ERRORS.get(failure.status, fallback)
-                return JSONResponse(body, failure.status, headers=failure.headers)
-        return None
 
     def _data_plane_auth(self, request: Request, *, bearer_key: bool) -> Response | None:
         """Azure's 401 unless the request carries the key or a data-plane Entra token."""
@@ -301,9 +225,9 @@ class AzureOpenAIEmulator:
         return next((d for d in self.models if d["name"] == name), None)
 
     async def _classic_chat(self, request: Request) -> Response:
-        record = await self._record(request)
+        record = await self.record(request)
         problem = (
-            self._scripted(request)
+            self.scripted_failure(request)
             or self._data_plane_auth(request, bearer_key=False)
             or self._api_version_problem(request, API_VERSIONS)
         )
@@ -314,8 +238,8 @@ class AzureOpenAIEmulator:
         )
 
     async def _v1_chat(self, request: Request) -> Response:
-        record = await self._record(request)
-        problem = self._scripted(request) or self._data_plane_auth(request, bearer_key=True)
+        record = await self.record(request)
+        problem = self.scripted_failure(request) or self._data_plane_auth(request, bearer_key=True)
         if problem is not None:
             return problem
         body = record["json"] or {}
@@ -355,7 +279,9 @@ class AzureOpenAIEmulator:
             return JSONResponse(prompt_filtered_body(self.block_prompt), 400)
         chunks = self._answer(target, body)
         if body.get("stream"):
-            return _SSEResponse(self._sse(chunks))
+            return self.stream(
+                [*chunks, DONE], _sse_event, "text/event-stream", first_token_index=1
+            )
         return JSONResponse(_merge(chunks))
 
     # --- answers -------------------------------------------------------------------
@@ -426,29 +352,11 @@ class AzureOpenAIEmulator:
             chunks.append({**envelope, "choices": [], "usage": usage})
         return chunks
 
-    async def _sse(self, chunks: list[dict[str, Any]]) -> AsyncIterator[Any]:
-        finished = False
-        try:
-            for index, chunk in enumerate(chunks):
-                if self.cut_after is not None and index >= self.cut_after:
-                    finished = True
-                    yield CUT
-                    return
-                delay = self.first_token_delay if index == 1 else self.token_delay if index else 0
-                if delay:
-                    await asyncio.sleep(delay)
-                yield f"data: {json.dumps(chunk, separators=(',', ':'))}\n\n".encode()
-            yield b"data: [DONE]\n\n"
-            finished = True
-        finally:
-            if not finished:
-                self.disconnects += 1
-
     # --- listings ------------------------------------------------------------------
 
     async def _data_plane_list(self, request: Request) -> Response:
-        await self._record(request)
-        problem = self._scripted(request) or self._data_plane_auth(request, bearer_key=False)
+        await self.record(request)
+        problem = self.scripted_failure(request) or self._data_plane_auth(request, bearer_key=False)
         if problem is not None:
             return problem
         allowed = LISTING_VERSIONS if self.data_plane_listing else ()
@@ -471,8 +379,8 @@ class AzureOpenAIEmulator:
         return JSONResponse({"data": data, "object": "list"})
 
     async def _management_list(self, request: Request) -> Response:
-        await self._record(request)
-        if (problem := self._scripted(request)) is not None:
+        await self.record(request)
+        if (problem := self.scripted_failure(request)) is not None:
             return problem
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -605,3 +513,13 @@ def _merge(chunks: list[dict[str, Any]]) -> dict[str, Any]:
         ],
         "usage": next((c["usage"] for c in chunks if c.get("usage")), None),
     }
+
+
+DONE = object()
+"""The end of an OpenAI stream: ``data: [DONE]``."""
+
+
+def _sse_event(chunk: dict[str, Any] | object) -> bytes:
+    if chunk is DONE:
+        return b"data: [DONE]\n\n"
+    return f"data: {json.dumps(chunk, separators=(',', ':'))}\n\n".encode()

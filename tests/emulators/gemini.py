@@ -13,18 +13,16 @@ recorded in ``requests``; streams the client abandons are counted in ``disconnec
 
 from __future__ import annotations
 
-import asyncio
 import json
-import re
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.emulators.base import Emulator, tokens_of
 
 DEFAULT_KEY = "test-gemini-key"
 DEFAULT_PAGE_SIZE = 50
@@ -132,41 +130,7 @@ def _bad_key_body() -> dict[str, Any]:
     )
 
 
-def tokens_of(text: str) -> list[str]:
-    """Split ``text`` into word tokens that keep their trailing whitespace."""
-    return re.findall(r"\s*\S+\s*", text) if text.strip() else ([text] if text else [])
-
-
-@dataclass
-class _Failure:
-    status: int
-    body: Any
-    headers: dict[str, str] | None
-    times: int
-    on: str | None
-
-
-_CUT = object()
-"""Yielded by a stream to end it without completing the response: the server drops the
-connection, as a proxy or a crashed backend would."""
-
-
-class _SSEResponse(StreamingResponse):
-    """A server-sent-events stream that stops short, without its final empty body message, when
-    its iterator yields ``_CUT``."""
-
-    media_type = "text/event-stream"
-
-    async def stream_response(self, send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
-        async for chunk in self.body_iterator:
-            if chunk is _CUT:
-                return
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-class GeminiEmulator:
+class GeminiEmulator(Emulator):
     """The Gemini API on loopback. Serve ``.app`` with ``tests.servers.serve``."""
 
     def __init__(
@@ -176,37 +140,17 @@ class GeminiEmulator:
         reply: str = "Hello from the Gemini emulator.",
         models: list[dict[str, Any]] | None = None,
     ) -> None:
+        super().__init__(reply)
         self.api_key = api_key
-        self.reply = reply
         self.models = default_models() if models is None else models
-        self.first_token_delay = 0.0
-        self.token_delay = 0.0
-        self.cut_after: int | None = None
-        self.tool_call: dict[str, Any] | list[dict[str, Any]] | None = None
         self.block_prompt: str | None = None
         self.block_answer: str | None = None
-        self.requests: list[dict[str, Any]] = []
-        self.disconnects = 0
-        self._failures: list[_Failure] = []
         self.app = Starlette(
             routes=[
                 Route("/{version:str}/models", self._list_models, methods=["GET"]),
                 Route("/{version:str}/models/{target:path}", self._model, methods=["GET", "POST"]),
             ]
         )
-
-    def fail(
-        self,
-        status: int,
-        body: Any = None,
-        *,
-        times: int = 1,
-        headers: dict[str, str] | None = None,
-        on: str | None = None,
-    ) -> None:
-        """Answer the next ``times`` requests (whose path contains ``on``, when given) with
-        HTTP ``status`` and ``body`` (Google's error JSON for the status by default)."""
-        self._failures.append(_Failure(status, body, headers, times, on))
 
     def requests_to(self, method: str) -> list[dict[str, Any]]:
         """The recorded requests for one API method: ``"models"`` (listing),
@@ -215,36 +159,18 @@ class GeminiEmulator:
             return [r for r in self.requests if r["path"].endswith("/models")]
         return [r for r in self.requests if r["path"].endswith(f":{method}")]
 
-    # --- request handling -------------------------------------------------------------
+    def error_body(self, status: int) -> Any:
+        return error_body(status)
 
-    async def _record(self, request: Request) -> dict[str, Any]:
-        body = await request.body()
-        try:
-            parsed = json.loads(body) if body else None
-        except ValueError:
-            parsed = None
-        record = {
-            "method": request.method,
-            "path": request.url.path,
-            "query": dict(request.query_params),
-            "headers": {k.lower(): v for k, v in request.headers.items()},
-            "json": parsed,
-        }
-        self.requests.append(record)
-        return record
+    # --- request handling -------------------------------------------------------------
 
     def _gate(self, request: Request) -> Response | None:
         """The scripted failure or authentication error for this request, if any."""
         version = request.path_params["version"]
         if version not in ("v1", "v1beta", "v1alpha"):
             return _error(404, f"Unknown API version {version!r}.")
-        for failure in self._failures:
-            if failure.times > 0 and (failure.on is None or failure.on in request.url.path):
-                failure.times -= 1
-                if failure.times == 0:
-                    self._failures.remove(failure)
-                body = error_body(failure.status) if failure.body is None else failure.body
-                return JSONResponse(body, failure.status, headers=failure.headers)
+        if (failure := self.scripted_failure(request)) is not None:
+            return failure
         key = request.headers.get("x-goog-api-key") or request.query_params.get("key")
         if not key:
             return _error(
@@ -258,7 +184,7 @@ class GeminiEmulator:
         return None
 
     async def _list_models(self, request: Request) -> Response:
-        await self._record(request)
+        await self.record(request)
         if (problem := self._gate(request)) is not None:
             return problem
         try:
@@ -274,7 +200,7 @@ class GeminiEmulator:
         return JSONResponse(body)
 
     async def _model(self, request: Request) -> Response:
-        record = await self._record(request)
+        record = await self.record(request)
         if (problem := self._gate(request)) is not None:
             return problem
         target = request.path_params["target"]
@@ -305,7 +231,7 @@ class GeminiEmulator:
             return JSONResponse(_merge(chunks))
         if request.query_params.get("alt") != "sse":
             return JSONResponse(chunks)
-        return _SSEResponse(self._sse(chunks))
+        return self.stream(chunks, _sse_event, "text/event-stream")
 
     def _find(self, model_id: str) -> dict[str, Any] | None:
         return next((m for m in self.models if m["name"] == f"models/{model_id}"), None)
@@ -355,22 +281,9 @@ class GeminiEmulator:
             return [_merge(chunks)]
         return chunks
 
-    async def _sse(self, chunks: list[dict[str, Any]]) -> AsyncIterator[bytes]:
-        finished = False
-        try:
-            for index, chunk in enumerate(chunks):
-                if self.cut_after is not None and index >= self.cut_after:
-                    finished = True
-                    yield _CUT
-                    return
-                delay = self.first_token_delay if index == 0 else self.token_delay
-                if delay:
-                    await asyncio.sleep(delay)
-                yield f"data: {json.dumps(chunk, separators=(',', ':'))}\r\n\r\n".encode()
-            finished = True
-        finally:
-            if not finished:
-                self.disconnects += 1
+
+def _sse_event(chunk: dict[str, Any]) -> bytes:
+    return f"data: {json.dumps(chunk, separators=(',', ':'))}\r\n\r\n".encode()
 
 
 def _error(status: int, message: str) -> JSONResponse:

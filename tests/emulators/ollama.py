@@ -19,17 +19,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.emulators.base import Emulator, tokens_of
 
 VERSION = "0.12.6"
 
@@ -117,49 +117,12 @@ def default_models() -> list[OllamaModel]:
     ]
 
 
-def tokens_of(text: str) -> list[str]:
-    """Split ``text`` into word tokens that keep their surrounding whitespace."""
-    return re.findall(r"\s*\S+\s*", text) if text.strip() else ([text] if text else [])
-
-
 def full_name(name: str) -> str:
     """Ollama's reading of a model name: no tag means ``:latest``."""
     return name if ":" in name.rpartition("/")[2] else f"{name}:latest"
 
 
-@dataclass
-class _Failure:
-    status: int
-    body: Any
-    headers: dict[str, str] | None
-    times: int
-    on: str | None
-
-
-CUT = object()
-"""Yielded by a stream to end it abruptly: the connection drops without the chunked terminator,
-as when the server crashes mid-answer."""
-
-
-class _NDJSONResponse(StreamingResponse):
-    """A newline-delimited JSON stream that stops short when its iterator yields ``CUT``, and
-    always closes its iterator, so an abandoned stream runs the iterator's cleanup at once."""
-
-    media_type = "application/x-ndjson"
-
-    async def stream_response(self, send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
-        try:
-            async for chunk in self.body_iterator:
-                if chunk is CUT:
-                    return
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-        finally:
-            await self.body_iterator.aclose()
-
-
-class OllamaEmulator:
+class OllamaEmulator(Emulator):
     """The Ollama API on loopback. Serve ``.app`` with ``tests.servers.serve``."""
 
     def __init__(
@@ -169,19 +132,12 @@ class OllamaEmulator:
         models: list[OllamaModel] | None = None,
         required_headers: dict[str, str] | None = None,
     ) -> None:
-        self.reply = reply
+        super().__init__(reply)
         self.models = default_models() if models is None else models
         self.required_headers = required_headers or {}
-        self.first_token_delay = 0.0
-        self.token_delay = 0.0
-        self.cut_after: int | None = None
-        self.tool_call: dict[str, Any] | list[dict[str, Any]] | None = None
         self.show_delay = 0.0
         self.peak_shows = 0  # the most /api/show requests answered at once
         self._shows = 0
-        self.requests: list[dict[str, Any]] = []
-        self.disconnects = 0
-        self._failures: list[_Failure] = []
         self.app = Starlette(
             routes=[
                 Route("/", self._root, methods=["GET", "HEAD"]),
@@ -193,19 +149,6 @@ class OllamaEmulator:
             ]
         )
 
-    def fail(
-        self,
-        status: int,
-        body: Any = None,
-        *,
-        times: int = 1,
-        headers: dict[str, str] | None = None,
-        on: str | None = None,
-    ) -> None:
-        """Answer the next ``times`` requests (to paths containing ``on``, when given) with HTTP
-        ``status`` and ``body`` (``{"error": "..."}`` by default)."""
-        self._failures.append(_Failure(status, body, headers, times, on))
-
     def requests_to(self, path: str) -> list[dict[str, Any]]:
         """The recorded requests to one path, e.g. ``"/api/chat"``."""
         return [r for r in self.requests if r["path"] == path]
@@ -215,51 +158,26 @@ class OllamaEmulator:
 
     # --- request handling -------------------------------------------------------------
 
-    async def _record(self, request: Request) -> dict[str, Any]:
-        body = await request.body()
-        try:
-            parsed = json.loads(body) if body else None
-        except ValueError:
-            parsed = None
-        record = {
-            "method": request.method,
-            "path": request.url.path,
-            "query": dict(request.query_params),
-            "headers": {k.lower(): v for k, v in request.headers.items()},
-            "json": parsed,
-        }
-        self.requests.append(record)
-        return record
-
     def _gate(self, request: Request) -> Response | None:
         """The proxy's authentication error or the scripted failure for this request, if any."""
         for name, value in self.required_headers.items():
             if request.headers.get(name) != value:
                 return JSONResponse({"error": "unauthorized"}, 401)
-        for failure in self._failures:
-            if failure.times > 0 and (failure.on is None or failure.on in request.url.path):
-                failure.times -= 1
-                body = failure.body
-                if body is None:
-                    body = {"error": f"emulated error {failure.status}"}
-                if isinstance(body, str):
-                    return Response(body, failure.status, headers=failure.headers)
-                return JSONResponse(body, failure.status, headers=failure.headers)
-        return None
+        return self.scripted_failure(request)
 
     async def _root(self, request: Request) -> Response:
         return Response("Ollama is running", media_type="text/plain")
 
     async def _version(self, request: Request) -> Response:
-        await self._record(request)
+        await self.record(request)
         return self._gate(request) or JSONResponse({"version": VERSION})
 
     async def _tags(self, request: Request) -> Response:
-        await self._record(request)
+        await self.record(request)
         return self._gate(request) or JSONResponse({"models": [m.tag() for m in self.models]})
 
     async def _ps(self, request: Request) -> Response:
-        await self._record(request)
+        await self.record(request)
         if (problem := self._gate(request)) is not None:
             return problem
         loaded = [
@@ -274,7 +192,7 @@ class OllamaEmulator:
         return JSONResponse({"models": loaded})
 
     async def _show(self, request: Request) -> Response:
-        record = await self._record(request)
+        record = await self.record(request)
         if (problem := self._gate(request)) is not None:
             return problem
         body = record["json"] or {}
@@ -291,7 +209,7 @@ class OllamaEmulator:
         return JSONResponse(model.show())
 
     async def _chat(self, request: Request) -> Response:
-        record = await self._record(request)
+        record = await self.record(request)
         if (problem := self._gate(request)) is not None:
             return problem
         body = record["json"]
@@ -315,7 +233,7 @@ class OllamaEmulator:
         lines = self._answer(name, body)
         if body.get("stream", True) is False:
             return JSONResponse(_merge(lines))
-        return _NDJSONResponse(self._stream(lines))
+        return self.stream(lines, _ndjson, "application/x-ndjson")
 
     # --- answers -------------------------------------------------------------------
 
@@ -347,22 +265,9 @@ class OllamaEmulator:
         )
         return [*message_lines, final]
 
-    async def _stream(self, lines: list[dict[str, Any]]) -> AsyncIterator[bytes]:
-        finished = False
-        try:
-            for index, line in enumerate(lines):
-                if self.cut_after is not None and index >= self.cut_after:
-                    finished = True
-                    yield CUT
-                    return
-                delay = self.first_token_delay if index == 0 else self.token_delay
-                if delay:
-                    await asyncio.sleep(delay)
-                yield (json.dumps(line, separators=(",", ":")) + "\n").encode()
-            finished = True
-        finally:
-            if not finished:
-                self.disconnects += 1
+
+def _ndjson(line: dict[str, Any]) -> bytes:
+    return (json.dumps(line, separators=(",", ":")) + "\n").encode()
 
 
 def _line(name: str, content: str, *, done: bool = False, **extra: Any) -> dict[str, Any]:

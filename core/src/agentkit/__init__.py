@@ -26,6 +26,7 @@ from agentkit.errors import (
     UpstreamUnavailable,
     from_status,
     parse_retry_after,
+    translate_common,
 )
 from agentkit.hookspecs import hookimpl
 from agentkit.provider import ChatParams, Model, NotConfigured, Provider, ProviderSettings
@@ -58,4 +59,5 @@ __all__ = [
     "from_status",
     "hookimpl",
     "parse_retry_after",
+    "translate_common",
 ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import sys
 import time
 
 ERROR_CODES: dict[str, str] = {
@@ -151,29 +152,41 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def translate_common(exc: BaseException) -> AgentKitError | None:
-    """Map exceptions every HTTP-based SDK raises (httpx, timeouts, status-bearing errors).
+    """Map exceptions every HTTP-based SDK raises: httpx and httpx2 transport errors, timeouts,
+    and errors that carry an HTTP status. SDKs wrap these, so the whole cause chain is searched.
 
     Used after the provider's own ``translate_error`` had nothing to say.
     """
-    import httpx  # imported on first failure, not at start-up
+    for link in _chain(exc):
+        error = _translate_one(link)
+        if error is not None:
+            return error
+    return None
 
+
+def _translate_one(exc: BaseException) -> AgentKitError | None:
     if isinstance(exc, AgentKitError):
         return exc
-    if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
+    for transport in _transports():
+        if isinstance(exc, transport.TimeoutException):
+            return UpstreamTimeout("The provider did not answer in time.")
+        if isinstance(exc, transport.ConnectError):
+            return UpstreamUnavailable("The provider could not be reached.")
+        if isinstance(exc, transport.RemoteProtocolError | transport.ReadError):
+            return UpstreamError(
+                "The connection to the provider broke off mid-answer.", retryable=False
+            )
+        if isinstance(exc, transport.HTTPStatusError):
+            response = exc.response
+            return from_status(
+                response.status_code,
+                f"The provider answered HTTP {response.status_code}.",
+                retry_after=parse_retry_after(response.headers.get("retry-after")),
+            )
+    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
         return UpstreamTimeout("The provider did not answer in time.")
-    if isinstance(exc, httpx.ConnectError | ConnectionError):
+    if isinstance(exc, ConnectionError):
         return UpstreamUnavailable("The provider could not be reached.")
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
-        return UpstreamError(
-            "The connection to the provider broke off mid-answer.", retryable=False
-        )
-    if isinstance(exc, httpx.HTTPStatusError):
-        response = exc.response
-        return from_status(
-            response.status_code,
-            f"The provider answered HTTP {response.status_code}.",
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-        )
     status = getattr(exc, "status_code", None) or getattr(exc, "code", None)
     if isinstance(status, int) and 400 <= status < 600:
         response = getattr(exc, "response", None)
@@ -184,3 +197,20 @@ def translate_common(exc: BaseException) -> AgentKitError | None:
             retry_after=parse_retry_after(headers.get("retry-after")),
         )
     return None
+
+
+def _transports() -> list:
+    """httpx, and httpx2 when an SDK has loaded it (google-genai and openai 3.x use it)."""
+    import httpx  # imported on first failure, not at start-up
+
+    return [httpx, sys.modules["httpx2"]] if "httpx2" in sys.modules else [httpx]
+
+
+def _chain(exc: BaseException):
+    """``exc`` and the exceptions it was raised from, each once."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__

@@ -28,6 +28,7 @@ from agentkit import (
     UpstreamUnavailable,
     from_status,
     parse_retry_after,
+    translate_common,
 )
 from agentkit_azure_openai.settings import AzureOpenAISettings
 
@@ -136,6 +137,9 @@ def translate_error(exc: BaseException, settings: AzureOpenAISettings) -> AgentK
     if isinstance(exc, openai.APITimeoutError):
         return UpstreamTimeout(f"Azure OpenAI did not answer in time ({settings.endpoint}).")
     if isinstance(exc, openai.APIConnectionError):
+        underlying = translate_common(exc.__cause__) if exc.__cause__ else None
+        if underlying is not None and underlying.code != "upstream_unavailable":
+            return underlying  # the stream broke off or timed out; it was reachable
         return UpstreamUnavailable(
             f"Azure OpenAI is not reachable at {settings.endpoint}.",
             hint="Check AZURE_OPENAI_ENDPOINT and the network connection.",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 
 import pytest
 from azure.core.credentials import AccessToken
@@ -16,6 +15,7 @@ from agentkit_azure_openai import auth
 from agentkit_azure_openai.provider import AzureOpenAIProvider
 from agentkit_azure_openai.settings import AzureOpenAISettings
 from tests.emulators.azure_openai import DEFAULT_KEY, SCOPE_TOKENS, AzureOpenAIEmulator
+from tests.hosts import plugin_host
 from tests.servers import serve
 
 
@@ -101,19 +101,6 @@ def make_provider() -> Callable[..., AzureOpenAIProvider]:
 
 @pytest.fixture
 def host(monkeypatch) -> Iterator[Callable[..., str]]:
-    """``host(**env)`` starts a real AgentKit host (``create_app()``, plugins found by entry
-    point) on loopback after setting ``env``; returns its base URL. Azure OpenAI is the default
-    provider and the only plugin loaded."""
-    from agentkit.app import create_app
-
-    monkeypatch.setenv("DEFAULT_PROVIDER", "azure-openai")
-    monkeypatch.setenv("AGENTKIT_PLUGINS", "azure-openai")
-    monkeypatch.setenv("AGENTKIT_RETRY_BACKOFF", "0.01")
-    with ExitStack() as stack:
-
-        def start(**env: str) -> str:
-            for name, value in env.items():
-                monkeypatch.setenv(name, value)
-            return stack.enter_context(serve(create_app()))
-
+    """``host(**env)``: a real AgentKit host with only this plugin, on loopback."""
+    with plugin_host(monkeypatch, "azure-openai") as start:
         yield start

@@ -4,13 +4,13 @@ at it, and a real AgentKit host that discovers the plugin through its entry poin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 
 import pytest
 
 from agentkit_gemini.provider import GeminiProvider
 from agentkit_gemini.settings import GeminiSettings
 from tests.emulators.gemini import DEFAULT_KEY, GeminiEmulator
+from tests.hosts import plugin_host
 from tests.servers import serve
 
 
@@ -40,19 +40,6 @@ def provider(gemini_env: str) -> GeminiProvider:
 
 @pytest.fixture
 def host(monkeypatch) -> Iterator[Callable[..., str]]:
-    """``host(**env)`` starts a real AgentKit host (``create_app()``, plugins found by entry
-    point) on loopback after setting ``env``; returns its base URL. Gemini is the default
-    provider and the only plugin loaded, so other plugins' states do not leak into these tests."""
-    from agentkit.app import create_app
-
-    monkeypatch.setenv("DEFAULT_PROVIDER", "gemini")
-    monkeypatch.setenv("AGENTKIT_PLUGINS", "gemini")
-    monkeypatch.setenv("AGENTKIT_RETRY_BACKOFF", "0.01")
-    with ExitStack() as stack:
-
-        def start(**env: str) -> str:
-            for name, value in env.items():
-                monkeypatch.setenv(name, value)
-            return stack.enter_context(serve(create_app()))
-
+    """``host(**env)``: a real AgentKit host with only this plugin, on loopback."""
+    with plugin_host(monkeypatch, "gemini") as start:
         yield start

@@ -4,13 +4,13 @@ at it, and a real AgentKit host that discovers the plugin through its entry poin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 
 import pytest
 
 from agentkit_ollama.provider import OllamaProvider
 from agentkit_ollama.settings import OllamaSettings
 from tests.emulators.ollama import OllamaEmulator
+from tests.hosts import plugin_host
 from tests.servers import free_port, serve
 
 
@@ -45,19 +45,6 @@ def dead_url() -> str:
 
 @pytest.fixture
 def host(monkeypatch) -> Iterator[Callable[..., str]]:
-    """``host(**env)`` starts a real AgentKit host (``create_app()``, plugins found by entry
-    point) on loopback after setting ``env``; returns its base URL. Ollama is the default
-    provider and the only plugin loaded, so other plugins' states do not leak into these tests."""
-    from agentkit.app import create_app
-
-    monkeypatch.setenv("DEFAULT_PROVIDER", "ollama")
-    monkeypatch.setenv("AGENTKIT_PLUGINS", "ollama")
-    monkeypatch.setenv("AGENTKIT_RETRY_BACKOFF", "0.01")
-    with ExitStack() as stack:
-
-        def start(**env: str) -> str:
-            for name, value in env.items():
-                monkeypatch.setenv(name, value)
-            return stack.enter_context(serve(create_app()))
-
+    """``host(**env)``: a real AgentKit host with only this plugin, on loopback."""
+    with plugin_host(monkeypatch, "ollama") as start:
         yield start

@@ -141,14 +141,14 @@ def test_proxy_headers_are_sent_and_never_shown(host, monkeypatch):
 
 
 def test_client_disconnect_cancels_the_upstream_stream(host, ollama_env, emulator):
-    emulator.reply = " ".join(["word"] * 200)
+    emulator.reply = " ".join(["word"] * 1000)  # 50 s at this pace
     emulator.token_delay = 0.05
     base = host()
     with httpx.stream("POST", f"{base}/chat/chat", json=ollama_run(), timeout=10) as response:
         for line in response.iter_lines():
             if "TEXT_MESSAGE_CONTENT" in line:
                 break
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15  # a liveness bound; the reply lasts far longer
     while emulator.disconnects == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert emulator.disconnects == 1

@@ -12,6 +12,7 @@ from ag_ui.core import EventType
 from langchain_core.messages import AIMessage, AIMessageChunk
 
 import agentkit
+import agentkit_fake
 from agentkit_fake import usage_chunk
 from tests.agui import chat, error_of, parse_sse, run_input, text_of
 
@@ -90,6 +91,33 @@ def test_model_and_params_come_from_forwarded_props_or_query(host, script):
 
     assert script.calls[0]["params"] == {"temperature": 0.2}
     assert events[0].metadata["model"] == "big"
+
+
+def test_runs_share_a_model_until_the_provider_is_listed_again(host, script):
+    url = host()
+    for _ in range(3):
+        chat(url, run_input("hi", model="echo", params={"temperature": 0.2}))
+    assert script.builds == 1
+
+    chat(url, run_input("hi", model="echo", params={"temperature": 0.9}))
+    chat(url, run_input("hi", model="big", params={"temperature": 0.2}))
+    assert script.builds == 3
+    assert [call["params"] for call in script.calls] == [{"temperature": 0.2}] * 3 + [
+        {"temperature": 0.9},
+        {"temperature": 0.2},
+    ]
+
+    httpx.get(f"{url}/models?refresh=true").raise_for_status()
+    chat(url, run_input("hi", model="echo", params={"temperature": 0.2}))
+    assert script.builds == 4
+
+
+def test_a_provider_can_have_its_model_built_for_every_run(host, script, monkeypatch):
+    monkeypatch.setattr(agentkit_fake.FakeProvider, "reuse_chat_models", False)
+    url = host()
+    chat(url, run_input("hi"))
+    chat(url, run_input("hi"))
+    assert script.builds == 2
 
 
 def test_default_model_setting_applies_to_the_default_provider(host, script):

@@ -191,6 +191,7 @@ async def chat(request: Request) -> Response:
         tools=tool_definitions(run_input.tools or []),
         messages=messages,
         retry=RetryPolicy(config.retry_attempts, config.retry_deadline, config.retry_backoff),
+        models=catalog.chat_models,
         redact=registry.redact,
     )
     encoder = EventEncoder(accept=request.headers.get("accept"))

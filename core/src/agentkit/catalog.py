@@ -5,6 +5,9 @@ A slow or dead provider costs at most its timeout and shows as ``error``; it nev
 others. Successful listings are cached for ``AGENTKIT_LIST_CACHE_TTL`` seconds, failures for at
 most ``ERROR_TTL`` so a service that comes back shows up soon. Concurrent requests for the same
 provider share one listing call.
+
+The catalog also holds the chat models built for runs (``chat_models``), which a new listing of
+their provider retires.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentkit.chat_models import ChatModels
 from agentkit.errors import AgentKitError, translate_common
 from agentkit.provider import Model
 from agentkit.registry import ProviderEntry, Registry
@@ -61,6 +65,7 @@ class Catalog:
         self.ttl = registry.config.list_cache_ttl
         self._cache: dict[str, Listing] = {}
         self._pending: dict[str, asyncio.Task[Listing]] = {}
+        self.chat_models = ChatModels()
 
     async def list_all(self, *, refresh: bool = False) -> list[Listing]:
         """Every provider's listing, in registry order."""
@@ -117,6 +122,7 @@ class Catalog:
             del self._pending[provider_id]
         if not task.cancelled() and task.exception() is None:
             self._cache[provider_id] = task.result()
+            self.chat_models.forget(provider_id)
 
     async def _fetch(self, entry: ProviderEntry) -> Listing:
         provider = entry.provider

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from langchain_core.messages import AIMessageChunk, BaseMessage
 
     from agentkit.agents import Agent
+    from agentkit.chat_models import ChatModels
     from agentkit.provider import ChatParams, Provider
 
 logger = logging.getLogger("agentkit.chat")
@@ -70,6 +71,7 @@ class ChatRun:
     tools: list[dict[str, Any]]
     messages: list[BaseMessage]
     retry: RetryPolicy
+    models: ChatModels
     redact: Any = field(default=lambda text: text)
 
 
@@ -191,7 +193,7 @@ async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
 
 def _build_model(run: ChatRun) -> BaseChatModel:
     """The provider's chat model for this run, bound to the client's tools when it sent any."""
-    model = run.provider.chat_model(run.model_id, run.params)
+    model = run.models.get(run.provider, run.model_id, run.params)
     if not run.tools:
         return model
     try:

@@ -2,7 +2,7 @@
 
 A provider is a subclass of :class:`Provider` with three class attributes (``id``, ``name``,
 ``Settings``) and two methods (``list_models`` and ``chat_model``). The host reads the settings,
-lists models concurrently, and builds a LangChain chat model per chat run. See
+lists models concurrently, and builds a LangChain chat model for each model it chats with. See
 docs/writing-a-provider.md for a worked example.
 
 Nothing here imports a provider SDK or LangChain at module level: discovery must stay cheap.
@@ -106,6 +106,10 @@ class Provider:
     id: ClassVar[str]
     name: ClassVar[str]
     Settings: ClassVar[type[ProviderSettings]] = ProviderSettings
+    reuse_chat_models: ClassVar[bool] = True
+    """Whether the host may reuse a model ``chat_model`` built for later runs with the same model
+    id and parameters (until the provider is listed again). Set ``False`` when what the builder
+    makes depends on anything else."""
 
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
@@ -122,8 +126,10 @@ class Provider:
         raise NotImplementedError
 
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
-        """Build a LangChain chat model for one chat run. Import the SDK here, not at module
-        level. Switch the SDK's own retries off (``max_retries=0``): the host retries."""
+        """Build a LangChain chat model for ``model`` with ``params``. The host reuses it for
+        later runs with the same arguments (see ``reuse_chat_models``), from concurrent runs too.
+        Import the SDK here, not at module level. Switch the SDK's own retries off
+        (``max_retries=0``): the host retries."""
         raise NotImplementedError
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:

@@ -136,3 +136,16 @@ def test_the_key_is_not_in_the_providers_document(azure_env, host):
     [provider] = response.json()["providers"]
     assert provider["config"]["values"]["api_key"] == "set"
     assert DEFAULT_KEY not in response.text
+
+
+def test_a_listing_teaches_later_runs_the_model_behind_a_deployment(management_env, host, emulator):
+    base = host()
+    params = {"max_tokens": 99}
+    chat(base, run_input("hi", model="reasoner", params=params))
+    before = emulator.chat_requests()[-1]["json"]
+    assert before["temperature"] == 0.7  # "reasoner" could be any model until it is listed
+
+    httpx.get(f"{base}/models").raise_for_status()  # discovery: "reasoner" serves o3-mini
+    chat(base, run_input("hi", model="reasoner", params=params))
+    after = emulator.chat_requests()[-1]["json"]
+    assert after["max_completion_tokens"] == 99 and "temperature" not in after

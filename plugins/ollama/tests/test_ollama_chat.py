@@ -175,3 +175,17 @@ def test_credentials_in_the_url_authenticate_listing_and_chat():
         assert len(asyncio.run(provider.list_models())) == len(emulator.models)
         chunks = stream(provider)
     assert "".join(c.text for c in chunks) == emulator.reply
+
+
+def test_a_model_the_host_reuses_still_works_under_a_new_event_loop(provider, emulator):
+    from agentkit.chat_models import ChatModels
+
+    models = ChatModels()
+
+    async def answer() -> str:
+        chat_model = models.get(provider, "qwen:7b", ChatParams())
+        return "".join([chunk.text async for chunk in chat_model.astream("hi")])
+
+    first = asyncio.run(answer())
+    second = asyncio.run(answer())  # the first loop is closed: its clients are unusable
+    assert first == second == emulator.reply

@@ -85,6 +85,12 @@ CANCEL_WAIT = 5.0
 
 REPLY = "Conformance check reply, streamed word by word."
 
+CONCURRENT_RUNS = 120
+"""Streams one model must carry at once: more than httpx's default pool of 100 connections."""
+
+CONCURRENT_WAIT = 30.0
+"""Seconds for every concurrent stream to get its first chunk (a liveness bound)."""
+
 _DISCOVERY_SCRIPT = """
 import json, sys
 from agentkit.config import HostConfig
@@ -355,6 +361,19 @@ class ProviderConformance:
             "chat_model() called the upstream; building a model must make no network call."
         )
 
+    def test_one_model_carries_many_concurrent_runs(self, provider: Provider) -> None:
+        if not provider.reuse_chat_models:
+            pytest.skip("reuse_chat_models is False: every run builds its own model")
+        model = provider.chat_model(self.model, ChatParams())
+        started = asyncio.run(_first_chunks(model, CONCURRENT_RUNS, CONCURRENT_WAIT))
+        assert started == CONCURRENT_RUNS, (
+            f"only {started} of {CONCURRENT_RUNS} concurrent streams of one model got a first "
+            f"chunk within {CONCURRENT_WAIT:g} s. The host shares the model chat_model() builds "
+            "between concurrent runs, so its HTTP client must not cap connections (httpx's "
+            "default is 100: pass limits=httpx.Limits(max_connections=None) to the SDK's "
+            "client), or set reuse_chat_models = False."
+        )
+
     # --- the checks: through the host ---------------------------------------------------
 
     def test_models_endpoint_shows_the_provider_ready(self, host) -> None:
@@ -549,6 +568,38 @@ async def _cancel_listing(provider: Provider, silent) -> dict[str, Any]:
     outcome: dict[str, Any] = {"cancelled": task.cancelled(), "result": _ending(task)}
     outcome["closed"] = await asyncio.to_thread(silent.closed.wait, CANCEL_WAIT)
     return outcome
+
+
+async def _first_chunks(model: Any, runs: int, wait: float) -> int:
+    """How many of ``runs`` concurrent streams of ``model`` get a first chunk within ``wait``
+    seconds, each held open (its connection busy) until all have one or time is up."""
+    from langchain_core.messages import HumanMessage
+
+    all_started = asyncio.Event()
+    started = 0
+
+    async def one() -> None:
+        nonlocal started
+        stream = model.astream([HumanMessage("Say something.")])
+        try:
+            await anext(stream)
+            started += 1
+            if started == runs:
+                all_started.set()
+            await all_started.wait()
+        finally:
+            await stream.aclose()
+
+    tasks = [asyncio.create_task(one()) for _ in range(runs)]
+    try:
+        await asyncio.wait_for(all_started.wait(), wait)
+    except TimeoutError:
+        pass
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return started
 
 
 def _ending(task: asyncio.Task) -> str:

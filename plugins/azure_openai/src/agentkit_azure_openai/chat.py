@@ -1,4 +1,4 @@
-"""Building the LangChain chat model for one run, for the classic or the v1 API, with a key or
+"""Building the LangChain chat model for a deployment, for the classic or the v1 API, with a key or
 with Entra ID.
 
 Every argument the SDKs could otherwise read from the environment (``AZURE_OPENAI_API_KEY``,

@@ -128,19 +128,18 @@ def _find_api_error(exc: BaseException) -> Any:
 
 
 def _transport_error(exc: BaseException) -> AgentKitError | None:
-    """Connection failures of httpx2, the HTTP client google-genai uses by default (the host's
-    generic mapping knows only httpx)."""
-    if type(exc).__module__.partition(".")[0] != "httpx2":
+    """Connection failures of httpx, which the plugin has google-genai use, or of httpx2, which
+    google-genai picks when ``GOOGLE_GENAI_HTTP_CLIENT=httpx2``, in words about Gemini."""
+    transport = sys.modules.get(type(exc).__module__.partition(".")[0])
+    if transport is None or transport.__name__ not in ("httpx", "httpx2"):
         return None
-    import httpx2
-
-    if isinstance(exc, httpx2.TimeoutException):
+    if isinstance(exc, transport.TimeoutException):
         return UpstreamTimeout("Gemini did not answer in time.")
-    if isinstance(exc, httpx2.ConnectError):
+    if isinstance(exc, transport.ConnectError):
         return UpstreamUnavailable(
             "Gemini could not be reached.", hint="Check the network, or GEMINI_BASE_URL if set."
         )
-    if isinstance(exc, httpx2.TransportError):
+    if isinstance(exc, transport.TransportError):
         return UpstreamError("The connection to Gemini broke off mid-answer.", retryable=False)
     return None
 

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # Loading a large model can take minutes before the first token, so reads never time out;
 # a server that does not even accept the connection is reported quickly.
 CONNECT_TIMEOUT = 10.0
+# The host shares one model, and so one connection pool, between concurrent runs: httpx's default
+# cap of 100 connections would make the 101st run wait, with no timeout, for another to end.
+IDLE_CONNECTIONS_KEPT = 20
 
 
 class OllamaProvider(Provider):
@@ -77,6 +80,9 @@ class OllamaProvider(Provider):
             client_kwargs={
                 "headers": self.settings.request_headers(),
                 "timeout": httpx.Timeout(None, connect=CONNECT_TIMEOUT),
+                "limits": httpx.Limits(
+                    max_connections=None, max_keepalive_connections=IDLE_CONNECTIONS_KEPT
+                ),
             },
             **extra,
         )

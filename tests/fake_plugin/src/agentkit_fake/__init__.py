@@ -34,6 +34,7 @@ class Script:
     chunk_delay: float = 0.0
     fail_after: tuple[int, BaseException] | None = None
     list_calls: int = 0
+    builds: int = 0
     calls: list[dict[str, Any]] = field(default_factory=list)
     cancelled: int = 0
 
@@ -103,6 +104,7 @@ class FakeProvider(Provider):
     def chat_model(self, model: str, params: ChatParams) -> ScriptedChatModel:
         if model not in {m.id for m in script.models}:
             raise agentkit.ModelNotFound(f"The fake provider has no model {model!r}.")
+        script.builds += 1
         return ScriptedChatModel(messages=iter([]), params=params.model_dump(exclude_none=True))
 
 

@@ -129,6 +129,7 @@ async def chat(request: Request) -> Response:
     from ag_ui.core import RunAgentInput
     from ag_ui.encoder import EventEncoder
 
+    from agentkit.batching import batched
     from agentkit.chat import ChatRun, RetryPolicy, stream_events
     from agentkit.messages import to_langchain, tool_definitions
 
@@ -197,8 +198,8 @@ async def chat(request: Request) -> Response:
     encoder = EventEncoder(accept=request.headers.get("accept"))
 
     async def sse() -> AsyncIterator[str]:
-        async for event in stream_events(run):
-            yield encoder.encode(event)
+        async for events in batched(stream_events(run)):
+            yield "".join(map(encoder.encode, events))
 
     return StreamingResponse(
         sse(),

@@ -92,7 +92,6 @@ async def chat_figures(plan: Plan, targets: list[Target]) -> dict[str, Any]:
             for target in targets:
                 provider = providers[target.provider]
                 upstream = urls[target.provider]
-                await _warm_up(client, base, upstream, provider, target)
                 results[target.provider] = await _chat_matrix(
                     plan, client, base, upstream, provider, target
                 )
@@ -109,7 +108,6 @@ async def lean_figures(plan: Plan) -> dict[str, Any]:
         os.environ.update(env)
         provider = _providers()["ollama"]
         async with new_client() as client:
-            await _warm_up(client, base, upstream, provider, target)
             return {"ollama": await _chat_matrix(plan, client, base, upstream, provider, target)}
 
 
@@ -118,6 +116,7 @@ async def _chat_matrix(plan, client, base, upstream, provider, target) -> dict[s
 
     figures: dict[str, Any] = {}
     model = provider.chat_model(target.model, ChatParams())
+    await _warm_up(client, base, upstream, model, target)
     pids = {"host": procs.pid_of(base), "upstream": procs.pid_of(upstream), "bench": os.getpid()}
     for tokens in (SHORT, LONG):
         await set_knobs(upstream, tokens=tokens, first_token_delay=0, token_delay=0)
@@ -152,12 +151,9 @@ async def _chat_matrix(plan, client, base, upstream, provider, target) -> dict[s
     return figures
 
 
-async def _warm_up(client, base, upstream, provider, target) -> None:
+async def _warm_up(client, base, upstream, model, target) -> None:
     """Import and connect everything once, so the first measured run is not an outlier."""
-    from agentkit.provider import ChatParams
-
     await set_knobs(upstream, tokens=SHORT, first_token_delay=0, token_delay=0)
-    model = provider.chat_model(target.model, ChatParams())
     for _ in range(3):
         for sample in (
             await upstream_chat(client, upstream, target),

@@ -6,7 +6,8 @@
 
 The emulators are the ones in ``tests/emulators`` (the real wire formats), with two changes for
 long runs: they keep only their last requests, and ``POST /_bench`` sets the reply length and
-delays, e.g. ``{"tokens": 2000, "first_token_delay": 0, "token_delay": 0}``.
+delays, e.g. ``{"tokens": 2000, "first_token_delay": 0, "token_delay": 0}``, and the faults of
+``bench.faults``: ``{"fault": "stall"}`` and the other names of ``FAULTS`` (``"none"`` clears).
 
 ``ollama-lean`` speaks the same NDJSON as Ollama's ``/api/chat`` but encodes each reply once and
 writes it in one piece: it shows what the host costs when the upstream costs almost nothing.
@@ -30,6 +31,17 @@ from starlette.routing import Route
 
 HANG_SECONDS = 120.0
 KEEP_REQUESTS = 20
+FAULTS = (
+    "none",
+    "silent",
+    "stall",
+    "cut",
+    "http_500",
+    "http_429",
+    "malformed",
+    "error_event",
+    "empty",
+)
 
 
 def reply_of(tokens: int) -> str:
@@ -62,10 +74,33 @@ def emulator_app(kind: str) -> Starlette:
         for name in ("first_token_delay", "token_delay"):
             if name in body:
                 setattr(emulator, name, float(body[name]))
+        if "fault" in body:
+            set_fault(emulator, body["fault"])
         return JSONResponse({"ok": True})
 
     emulator.app.router.routes.insert(0, Route("/_bench", knobs, methods=["POST"]))
     return emulator.app
+
+
+def set_fault(emulator: Any, fault: str) -> None:
+    """Make every later chat of ``emulator`` meet ``fault`` (one of ``FAULTS``)."""
+    emulator.stall_after = emulator.cut_after = emulator.raw_stream = None
+    emulator._failures.clear()
+    if fault == "silent":
+        emulator.stall_after = 0
+    elif fault == "stall":
+        emulator.stall_after = 4
+    elif fault == "cut":
+        emulator.cut_after = 4
+    elif fault.startswith("http_"):
+        status = int(fault.removeprefix("http_"))
+        emulator.fail(status, times=1_000_000, headers={"Retry-After": "1"})
+    elif fault == "malformed":
+        emulator.raw_stream = [emulator.chunk_bytes("Hi"), b"data: {not json\n\n{not json\n"]
+    elif fault == "error_event":
+        emulator.raw_stream = [emulator.chunk_bytes("Hi"), emulator.error_event("emulated")]
+    elif fault == "empty":
+        emulator.raw_stream = []
 
 
 class LeanOllama:

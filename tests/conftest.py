@@ -42,3 +42,12 @@ def host(script) -> Iterator[Callable[..., str]]:
             return stack.enter_context(serve(create_app(registry=registry)))
 
         yield start
+
+
+@pytest.fixture(scope="session")
+def official_client():
+    """``run_agent`` of the official @ag-ui/client, installed on first use."""
+    from tests import official_client
+
+    official_client.ensure_installed()
+    return official_client.run_agent

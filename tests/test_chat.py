@@ -225,6 +225,38 @@ def test_conversation_without_user_message_is_422(host, script):
     assert "no user message" in response.json()["error"]["message"]
 
 
+def test_a_conversation_whose_user_messages_are_empty_is_422(host, script):
+    messages = [
+        {"id": "s", "role": "system", "content": "Be brief."},
+        {"id": "u", "role": "user", "content": "   "},
+    ]
+    response = post(host(), run_input(messages))
+    assert response.status_code == 422
+    assert "with content" in response.json()["error"]["message"]
+    assert script.calls == []  # nothing reached the model
+
+
+@pytest.mark.parametrize(
+    "model", ["a?b", "a#b", "x/../admin", "../x", "a\x01b", "a\\b", "m" * 300, "  "]
+)
+def test_a_model_id_that_cannot_go_in_a_url_is_400_before_any_call(host, script, model):
+    response = post(host(), run_input("hi", model=model))
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_model"
+    assert "GET /models" in error["hint"]
+    assert script.builds == 0
+
+
+@pytest.mark.parametrize("parameters", ["a string", [1, 2], 7])
+def test_tool_parameters_that_are_not_an_object_are_422(host, script, parameters):
+    tools = [{"name": "lookup", "description": "Look up.", "parameters": parameters}]
+    response = post(host(), run_input("hi", tools=tools))
+    assert response.status_code == 422
+    assert "'lookup'" in response.json()["error"]["message"]
+    assert script.calls == []
+
+
 def test_unknown_provider_is_400(host, script):
     response = post(host(), run_input("hi", provider="nope"))
     assert response.status_code == 400
@@ -364,3 +396,29 @@ def test_client_disconnect_cancels_the_upstream_call(host, script):
         time.sleep(0.02)
     assert script.cancelled == 1
     assert any(e.type == EventType.TEXT_MESSAGE_CONTENT for e in parse_sse(received.decode()))
+
+
+def test_a_first_token_that_never_comes_is_retried_then_times_out(host, script):
+    script.chunk_delay = 5
+    url = host(
+        AGENTKIT_FIRST_TOKEN_TIMEOUT="0.3", AGENTKIT_RETRY_ATTEMPTS="2", AGENTKIT_RETRY_BACKOFF="0"
+    )
+
+    events = chat(url, run_input("hi"))
+
+    assert error_of(events).code == "upstream_timeout"
+    assert len(script.calls) == 2  # tried twice
+    assert script.cancelled == 2  # each attempt's stream was cancelled when its limit passed
+
+
+def test_a_timeout_after_the_first_token_is_not_retried(host, script):
+    script.replies = [[AIMessageChunk("Hello"), AIMessageChunk(" again")]]
+    script.stall_after = 1
+    url = host(AGENTKIT_IDLE_TIMEOUT="0.3", AGENTKIT_RETRY_ATTEMPTS="3")
+
+    events = chat(url, run_input("hi"))
+
+    assert text_of(events) == "Hello"
+    assert error_of(events).code == "upstream_timeout"
+    assert "AGENTKIT_IDLE_TIMEOUT" in error_of(events).message
+    assert len(script.calls) == 1

@@ -107,7 +107,7 @@ def test_providers_without_plugins_says_what_to_install(monkeypatch):
 
     assert result.exit_code == 0
     assert "No provider plugins are installed" in result.output
-    assert json.loads(run("providers", "--json").stdout) == {"providers": []}
+    assert json.loads(run("providers", "--json").stdout) == {"providers": [], "agent_errors": []}
 
 
 def test_models_table_marks_the_default_model(monkeypatch, script):

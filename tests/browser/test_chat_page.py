@@ -257,3 +257,13 @@ def test_api_key_is_asked_once_and_kept(host, open_page) -> None:
     page.reload()
     expect(card(page, "ollama")).to_contain_text("Ready")
     expect(dialog).not_to_be_visible()
+
+
+def test_a_long_think_with_keep_alives_still_answers(host, open_page, emulators) -> None:
+    emulators.ollama.first_token_delay = 0.8  # eight keep-alive comments before the answer
+    page = open_page(host(AGENTKIT_KEEPALIVE="0.1"))
+    ask(page, "Take your time")
+
+    answer = answers(page).last
+    expect(answer).to_have_attribute("data-status", "done", timeout=10_000)
+    expect(answer.locator(".markdown")).to_have_text(emulators.ollama.reply)

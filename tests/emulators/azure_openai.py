@@ -199,6 +199,16 @@ class AzureOpenAIEmulator(Emulator):
     def error_body(self, status: int) -> Any:
         return DEFAULT_ERRORS.get(status, error_body(str(status), "Emulated error."))
 
+    def chunk_bytes(self, text: str) -> bytes:
+        delta = {"index": 0, "delta": {"content": text}, "finish_reason": None}
+        return _sse_event(
+            {"id": "chatcmpl-x", "object": "chat.completion.chunk", "choices": [delta]}
+        )
+
+    def error_event(self, message: str) -> bytes:
+        error = {"message": message, "type": "server_error", "param": None, "code": None}
+        return _sse_event({"error": error})
+
     # --- request handling -------------------------------------------------------------
 
     def _data_plane_auth(self, request: Request, *, bearer_key: bool) -> Response | None:

@@ -32,6 +32,10 @@ class Failure:
     on: str | None
 
 
+def _bytes(data: bytes) -> list[bytes]:
+    return [data[i : i + 1] for i in range(len(data))]
+
+
 class CuttableStream(StreamingResponse):
     """A stream that stops short when its iterator yields ``CUT`` and always closes its
     iterator, so an abandoned stream runs the iterator's cleanup at once."""
@@ -50,10 +54,14 @@ class CuttableStream(StreamingResponse):
 
 class Emulator:
     """Base class of the provider emulators. Subclasses build ``.app`` and the provider's
-    formats; this class keeps the knobs every emulator has:
+    formats (``chunk_bytes`` and ``error_event`` give one streamed chunk of each, raw); this class
+    keeps the knobs every emulator has:
 
     ``reply``, ``first_token_delay``, ``token_delay``, ``cut_after``, ``tool_call``,
-    ``fail(...)``, and the records ``requests`` and ``disconnects``.
+    ``fail(...)``, and the records ``requests`` and ``disconnects``; and, for faults in a 200
+    stream, ``stall_after`` (send that many chunks, then nothing, holding the connection open),
+    ``trickle`` (send the answer one byte at a time, this many seconds apart) and ``raw_stream``
+    (send exactly these bytes as the body instead of the answer: ``[]`` is an empty body).
     """
 
     fail_on: str | None = None
@@ -64,6 +72,9 @@ class Emulator:
         self.first_token_delay = 0.0
         self.token_delay = 0.0
         self.cut_after: int | None = None
+        self.stall_after: int | None = None
+        self.trickle: float | None = None
+        self.raw_stream: list[bytes] | None = None
         self.tool_call: Any = None
         self.requests: list[dict[str, Any]] = []
         self.disconnects = 0
@@ -87,6 +98,14 @@ class Emulator:
     def error_body(self, status: int) -> Any:
         """The body of a scripted failure that names none. Subclasses speak their provider's."""
         return {"error": f"emulated error {status}"}
+
+    def chunk_bytes(self, text: str) -> bytes:
+        """One streamed chunk carrying ``text``, exactly as it goes on the wire."""
+        raise NotImplementedError
+
+    def error_event(self, message: str) -> bytes:
+        """An error inside a 200 stream, as the provider sends one mid-answer."""
+        raise NotImplementedError
 
     async def record(self, request: Request) -> dict[str, Any]:
         """Record the request: method, path, query, lower-cased headers, JSON body."""
@@ -129,6 +148,8 @@ class Emulator:
         """Stream ``items`` as the knobs say: ``first_token_delay`` before the item at
         ``first_token_index`` (none before a preamble), ``token_delay`` before each later one,
         and a dropped connection after ``cut_after`` items."""
+        if self.raw_stream is not None:
+            items, encode, first_token_index = self.raw_stream, bytes, 0
         paced = self._paced(list(items), encode, first_token_index)
         return CuttableStream(paced, media_type=media_type)
 
@@ -137,11 +158,17 @@ class Emulator:
     ) -> AsyncIterator[Any]:
         finished = False
         try:
+            if self.trickle is not None:
+                items, encode = [b for item in items for b in _bytes(encode(item))], bytes
             for index, item in enumerate(items):
                 if self.cut_after is not None and index >= self.cut_after:
                     finished = True
                     yield CUT
                     return
+                if self.stall_after is not None and index >= self.stall_after:
+                    await asyncio.Event().wait()  # until the client goes away
+                if self.trickle is not None:
+                    await asyncio.sleep(self.trickle)
                 if index < first_token_index:
                     delay = 0.0
                 elif index == first_token_index:

@@ -162,6 +162,13 @@ class GeminiEmulator(Emulator):
     def error_body(self, status: int) -> Any:
         return error_body(status)
 
+    def chunk_bytes(self, text: str) -> bytes:
+        candidate = {"content": {"parts": [{"text": text}], "role": "model"}, "index": 0}
+        return _sse_event({"candidates": [candidate], "modelVersion": "gemini-2.5-flash"})
+
+    def error_event(self, message: str) -> bytes:
+        return _sse_event(error_body(500, message))
+
     # --- request handling -------------------------------------------------------------
 
     def _gate(self, request: Request) -> Response | None:

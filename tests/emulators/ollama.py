@@ -153,6 +153,12 @@ class OllamaEmulator(Emulator):
         """The recorded requests to one path, e.g. ``"/api/chat"``."""
         return [r for r in self.requests if r["path"] == path]
 
+    def chunk_bytes(self, text: str) -> bytes:
+        return _ndjson(_line(self.models[0].name if self.models else "m", text))
+
+    def error_event(self, message: str) -> bytes:
+        return _ndjson({"error": message})  # what Ollama streams when the runner fails
+
     def find(self, name: str) -> OllamaModel | None:
         return next((m for m in self.models if full_name(m.name) == full_name(name)), None)
 

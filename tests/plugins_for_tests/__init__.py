@@ -52,6 +52,13 @@ BROKEN_IMPORT = Package(
 RAISING_HOOK = Package(
     "agentkit-raising-hook", "0.0.2", {"raising-hook": "tests.plugins_for_tests.raising_hook"}
 )
+EXITING = Package("agentkit-exiting", "0.0.5", {"exiting": "tests.plugins_for_tests.exiting"})
+EXITING_IMPORT = Package(
+    "agentkit-exiting-import", "0.0.6", {"exiting-import": "tests.plugins_for_tests.exiting_import"}
+)
+AGENTS_RAISE = Package(
+    "agentkit-agents-raise", "0.0.7", {"agents-raise": "tests.plugins_for_tests.agents_raise"}
+)
 DUPLICATE = Package(
     "agentkit-duplicate", "0.0.3", {"other-fake": "tests.plugins_for_tests.duplicate"}
 )

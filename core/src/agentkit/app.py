@@ -9,12 +9,15 @@
 
 Problems found before a stream starts are HTTP errors with a JSON body
 ``{"error": {"code", "message", "hint"?}}``; problems during a run are AG-UI ``RUN_ERROR`` events.
+A quiet stream carries an SSE comment (``: keep-alive``) every ``AGENTKIT_KEEPALIVE`` seconds.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,7 +25,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -31,13 +34,23 @@ import agentkit
 from agentkit.catalog import Catalog
 from agentkit.config import HostConfig
 from agentkit.errors import AgentKitError
+from agentkit.limits import RetryPolicy, TimeLimits
 from agentkit.middleware import BearerAuth, RequestContext
 from agentkit.provider import ChatParams
 from agentkit.registry import ProviderEntry, Registry
+from agentkit.watchdog import LoopWatchdog
 
 logger = logging.getLogger("agentkit.app")
 
 API_PATHS = ("/providers", "/models", "/agents", "/chat")
+
+KEEPALIVE = ": keep-alive\n\n"
+"""An SSE comment: clients ignore it, proxies see a stream that is still alive."""
+
+MODEL_ID_MAX = 256
+UNSAFE_MODEL_ID = re.compile(r"[\x00-\x1f\x7f?#\\]|(^|/)\.\.?(/|$)")
+"""What a model id must not hold: control characters, ``?``, ``#``, a backslash, or a ``.`` or
+``..`` path segment. Providers put the id in a URL path, where these change the request."""
 
 
 class HTTPProblem(Exception):
@@ -80,7 +93,21 @@ def create_app(config: HostConfig | None = None, *, registry: Registry | None = 
     if config.api_key is not None:
         key = config.api_key.get_secret_value()
         middleware.append(Middleware(BearerAuth, api_key=key, protected=API_PATHS))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stalls = LoopWatchdog(registry.provider_modules())
+        stalls.start()
+        try:
+            yield
+        finally:
+            from agentkit import http  # imports httpx: not at start-up
+
+            stalls.stop()
+            await http.close_shared_transports()
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/health", health),
             Route("/providers", providers),
@@ -95,6 +122,8 @@ def create_app(config: HostConfig | None = None, *, registry: Registry | None = 
     )
     app.state.registry = registry
     app.state.catalog = Catalog(registry)
+    app.state.retry = RetryPolicy.from_config(config)
+    app.state.limits = TimeLimits.from_config(config)
     return app
 
 
@@ -112,7 +141,11 @@ async def providers(request: Request) -> Response:
 async def agents(request: Request) -> Response:
     registry: Registry = request.app.state.registry
     return JSONResponse(
-        {"agents": [agent.to_dict() for agent in registry.agents.values()], "default_agent": "chat"}
+        {
+            "agents": [agent.to_dict() for agent in registry.agents.values()],
+            "default_agent": "chat",
+            "errors": registry.agent_errors,
+        }
     )
 
 
@@ -130,7 +163,7 @@ async def chat(request: Request) -> Response:
     from ag_ui.encoder import EventEncoder
 
     from agentkit.batching import batched
-    from agentkit.chat import ChatRun, RetryPolicy, stream_events
+    from agentkit.chat import ChatRun, stream_events
     from agentkit.messages import to_langchain, tool_definitions
 
     registry: Registry = request.app.state.registry
@@ -164,8 +197,19 @@ async def chat(request: Request) -> Response:
             f"{entry.name} is {entry.state}: {registry.redact(entry.error or '')}",
             hint=entry.hint,
         )
+    try:
+        params = ChatParams.model_validate(forwarded.get("params") or {})
+    except ValidationError as exc:
+        raise _invalid_body("forwardedProps.params is not valid", exc, prefix="params") from None
+    try:
+        messages = to_langchain(run_input.messages, run_input.context)
+        tools = tool_definitions(run_input.tools or [])
+    except AgentKitError as exc:
+        raise HTTPProblem(422, "invalid_body", exc.message) from None
     model_id = forwarded.get("model") or request.query_params.get("model")
-    model_id = model_id or catalog.default_model(entry)
+    if model_id is not None and not isinstance(model_id, str):
+        raise HTTPProblem(422, "invalid_body", "forwardedProps.model must be a string.")
+    model_id = model_id or await catalog.resolve_default_model(entry)
     if not model_id:
         raise HTTPProblem(
             400,
@@ -173,14 +217,7 @@ async def chat(request: Request) -> Response:
             f"No model was chosen and {entry.name} has no default model.",
             hint="Send forwardedProps.model, or configure the provider's default model.",
         )
-    try:
-        params = ChatParams.model_validate(forwarded.get("params") or {})
-    except ValidationError as exc:
-        raise _invalid_body("forwardedProps.params is not valid", exc, prefix="params") from None
-    try:
-        messages = to_langchain(run_input.messages, run_input.context)
-    except AgentKitError as exc:
-        raise HTTPProblem(422, "invalid_body", exc.message) from None
+    _check_model_id(model_id)
 
     run = ChatRun(
         thread_id=run_input.thread_id,
@@ -189,17 +226,19 @@ async def chat(request: Request) -> Response:
         provider=entry.provider,
         model_id=str(model_id),
         params=params,
-        tools=tool_definitions(run_input.tools or []),
+        tools=tools,
         messages=messages,
-        retry=RetryPolicy(config.retry_attempts, config.retry_deadline, config.retry_backoff),
+        retry=request.app.state.retry,
         models=catalog.chat_models,
+        limits=request.app.state.limits,
+        plugin=entry.plugin.package,
         redact=registry.redact,
     )
     encoder = EventEncoder(accept=request.headers.get("accept"))
 
     async def sse() -> AsyncIterator[str]:
-        async for events in batched(stream_events(run)):
-            yield "".join(map(encoder.encode, events))
+        async for events in batched(stream_events(run), idle=config.keepalive):
+            yield "".join(map(encoder.encode, events)) if events else KEEPALIVE
 
     return StreamingResponse(
         sse(),
@@ -232,11 +271,34 @@ async def _read_body(request: Request, limit: int) -> bytes:
     if declared.isdigit() and int(declared) > limit:
         raise too_large
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise too_large
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise too_large
+    except ClientDisconnect:
+        raise HTTPProblem(
+            400, "client_disconnected", "The client went away while sending the request."
+        ) from None
     return bytes(body)
+
+
+def _check_model_id(model_id: str) -> None:
+    """Refuse a model id no provider can put in a URL safely, before anything is sent."""
+    problem = None
+    if len(model_id) > MODEL_ID_MAX:
+        problem = f"it is {len(model_id)} characters long (at most {MODEL_ID_MAX})"
+    elif not model_id.strip():
+        problem = "it is blank"
+    elif match := UNSAFE_MODEL_ID.search(model_id):
+        problem = f"it contains {match.group().strip('/')!r}"
+    if problem:
+        raise HTTPProblem(
+            400,
+            "invalid_model",
+            f"The model id {model_id[:60]!r} is not valid: {problem}.",
+            hint="Use a model id from GET /models.",
+        )
 
 
 def _invalid_body(what: str, exc: ValidationError, prefix: str = "") -> HTTPProblem:

@@ -5,6 +5,9 @@ system call: more than building and encoding the event itself. When the upstream
 than the host relays (a burst of chunks, or a busy host), the events waiting to be sent go out
 together; when it is slower, each event goes out alone as soon as it exists. Nothing waits for a
 batch to fill.
+
+While the producer is silent (a model thinking for minutes), an empty batch every ``idle`` seconds
+lets the sender write a keep-alive, so proxies and browsers do not drop the quiet stream.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ QUEUE_SIZE = 256
 _END = object()
 
 
-async def batched(items: AsyncIterator[T]) -> AsyncIterator[list[T]]:
-    """``items`` in lists of all that was produced while the previous list was being sent.
+async def batched(items: AsyncIterator[T], *, idle: float = 0) -> AsyncIterator[list[T]]:
+    """``items`` in lists of all that was produced while the previous list was being sent, and an
+    empty list whenever nothing was produced for ``idle`` seconds (0: never).
 
     ``items`` runs in a task of its own (with this context, so log records keep their request
     id); when the consumer stops early or is cancelled, that task is cancelled too.
@@ -43,7 +47,16 @@ async def batched(items: AsyncIterator[T]) -> AsyncIterator[list[T]]:
     producer = asyncio.create_task(produce())
     try:
         while True:
-            batch = [await queue.get()]
+            if idle and queue.empty():
+                try:
+                    async with asyncio.timeout(idle):
+                        first = await queue.get()
+                except TimeoutError:
+                    yield []
+                    continue
+            else:
+                first = await queue.get()
+            batch = [first]
             while not queue.empty():
                 batch.append(queue.get_nowait())
             done = batch[-1] is _END

@@ -2,9 +2,11 @@
 and caches the answers.
 
 A slow or dead provider costs at most its timeout and shows as ``error``; it never delays the
-others. Successful listings are cached for ``AGENTKIT_LIST_CACHE_TTL`` seconds, failures for at
-most ``ERROR_TTL`` so a service that comes back shows up soon. Concurrent requests for the same
-provider share one listing call.
+others, and neither does a plugin whose lister raises anything at all or returns something that is
+not a list of ``Model``: that provider shows ``error`` naming the plugin. Successful listings are
+cached for ``AGENTKIT_LIST_CACHE_TTL`` seconds, failures for at most ``ERROR_TTL`` so a service
+that comes back shows up soon. Concurrent requests for the same provider, refreshes included,
+share one listing call.
 
 The catalog also holds the chat models built for runs (``chat_models``), which a new listing of
 their provider retires.
@@ -13,19 +15,18 @@ their provider retires.
 from __future__ import annotations
 
 import asyncio
-import logging
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentkit import watchdog
 from agentkit.chat_models import ChatModels
-from agentkit.errors import AgentKitError, translate_common
+from agentkit.errors import AgentKitError, plugin_fault, translate
 from agentkit.provider import Model
 from agentkit.registry import ProviderEntry, Registry
 
 ERROR_TTL = 5.0
-
-logger = logging.getLogger("agentkit.catalog")
 
 
 @dataclass
@@ -80,8 +81,8 @@ class Catalog:
         cached = self._cache.get(provider_id)
         if cached is not None and not refresh and self._fresh(cached):
             return cached
-        task = self._pending.get(provider_id)
-        if task is None or refresh:
+        task = self._pending.get(provider_id)  # a refresh joins a listing under way
+        if task is None:
             task = asyncio.create_task(self._fetch(entry))
             self._pending[provider_id] = task
             task.add_done_callback(lambda _, pid=provider_id: self._settle(pid, task))
@@ -97,6 +98,15 @@ class Catalog:
         if listing is not None and listing.default_model:
             return listing.default_model
         return entry.provider.default_model if entry.provider else None
+
+    async def resolve_default_model(self, entry: ProviderEntry) -> str | None:
+        """The model a chat that names none uses: like :meth:`default_model`, after listing the
+        provider if it has not been listed yet (its configured default may not be offered)."""
+        config = self.registry.config
+        explicit = entry.id == config.default_provider and config.default_model
+        if not explicit and entry.provider is not None and entry.id not in self._cache:
+            await self.list(entry.id)
+        return self.default_model(entry)
 
     async def document(self, provider_id: str | None = None, *, refresh: bool = False) -> dict:
         """The ``GET /models`` answer, for every provider or for one."""
@@ -127,9 +137,14 @@ class Catalog:
     async def _fetch(self, entry: ProviderEntry) -> Listing:
         provider = entry.provider
         assert provider is not None
+        watchdog.working_for(entry.id, "listing models")
+        plugin = entry.plugin.package
         try:
-            models = await asyncio.wait_for(provider.list_models(), self.timeout)
-        except TimeoutError:
+            async with asyncio.timeout(self.timeout) as scope:
+                models = await provider.list_models()
+        except TimeoutError as exc:
+            if not scope.expired():
+                return self._failed(entry, translate(exc, provider, plugin))
             return Listing(
                 entry,
                 state="error",
@@ -137,17 +152,50 @@ class Catalog:
                 error=f"{entry.name} did not list its models within {self.timeout:g} s.",
                 hint="Check that the service is up, or raise AGENTKIT_LIST_TIMEOUT.",
             )
+        except asyncio.CancelledError as exc:
+            if asyncio.current_task().cancelling():
+                raise
+            return self._failed(entry, plugin_fault(plugin, "list_models", exc))
+        except (KeyboardInterrupt, SystemExit) as exc:
+            return self._failed(entry, plugin_fault(plugin, "list_models", exc))
         except Exception as exc:
-            error = provider.translate_error(exc) or translate_common(exc)
-            if error is None:
-                logger.exception("listing %s failed", entry.id)
-                error = AgentKitError(f"Listing {entry.name}'s models failed unexpectedly.")
-            return Listing(
+            return self._failed(entry, translate(exc, provider, plugin))
+        problem = _not_models(models)
+        if problem:
+            return self._failed(
                 entry,
-                state="error",
-                code=error.code,
-                error=self.registry.redact(error.message),
-                hint=error.hint and self.registry.redact(error.hint),
+                AgentKitError(
+                    f"The plugin {plugin} returned {problem} from list_models, not a list of "
+                    "agentkit.Model.",
+                    hint="Report it to the plugin's authors, or disable it with "
+                    "AGENTKIT_DISABLE_PLUGINS.",
+                ),
             )
-        default, notice = provider.choose_default(models)
+        try:
+            default, notice = provider.choose_default(models)
+        except Exception as exc:
+            return self._failed(entry, plugin_fault(plugin, "choose_default", exc))
         return Listing(entry, models=models, notice=notice, default_model=default)
+
+    def _failed(self, entry: ProviderEntry, error: AgentKitError) -> Listing:
+        return Listing(
+            entry,
+            state="error",
+            code=error.code,
+            error=self.registry.redact(error.message),
+            hint=error.hint and self.registry.redact(error.hint),
+        )
+
+
+def _not_models(models: object) -> str | None:
+    """What is wrong with a lister's answer, or ``None`` when it is a list of ``Model``."""
+    if not isinstance(models, list):
+        return type(models).__name__ if models is not None else "None"
+    for item in models:
+        if not isinstance(item, Model) or not isinstance(item.id, str) or not item.id:
+            return f"a list holding {item!r:.60}"
+        try:
+            json.dumps(item.to_dict(""))
+        except (TypeError, ValueError):
+            return f"a model ({item.id!r:.60}) whose fields are not JSON"
+    return None

@@ -1,16 +1,17 @@
 """One chat run: stream a model's answer as AG-UI events.
 
 The run emits RUN_STARTED, then text and tool-call events as chunks arrive, then RUN_FINISHED
-with token usage; or RUN_ERROR with a stable code, after which nothing follows. Errors before the
-first token that are retryable (429, 5xx) are retried here, the one retry loop for every provider.
+with token usage; or RUN_ERROR with a stable code, after which nothing follows. Every run ends:
+the time limits (``agentkit.limits``) bound a silent upstream, and whatever a plugin raises, even
+``CancelledError``, ``KeyboardInterrupt`` or ``SystemExit``, ends the run with a RUN_ERROR instead
+of the stream or the process. Errors before the first token that are retryable (429, 5xx, a first
+token that never came) are retried here, the one retry loop for every provider.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
-import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ from ag_ui.core import (
     ToolCallStartEvent,
 )
 
-from agentkit.errors import AgentKitError, InvalidRequest, UpstreamError, translate_common
+from agentkit import watchdog
+from agentkit.errors import AgentKitError, InvalidRequest, UpstreamError, plugin_fault, translate
+from agentkit.limits import RetryPolicy, TimeLimits, timed
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -41,21 +44,6 @@ if TYPE_CHECKING:
     from agentkit.provider import ChatParams, Provider
 
 logger = logging.getLogger("agentkit.chat")
-
-
-@dataclass
-class RetryPolicy:
-    """Retry retryable errors before the first token: ``attempts`` tries in all, exponential
-    backoff from ``backoff`` seconds (or the server's Retry-After), never past ``deadline``."""
-
-    attempts: int = 3
-    deadline: float = 5.0
-    backoff: float = 0.5
-
-    def delay(self, attempt: int, error: AgentKitError) -> float:
-        if error.retry_after is not None:
-            return error.retry_after
-        return self.backoff * (2**attempt) * random.uniform(0.8, 1.2)
 
 
 @dataclass
@@ -72,6 +60,9 @@ class ChatRun:
     messages: list[BaseMessage]
     retry: RetryPolicy
     models: ChatModels
+    limits: TimeLimits = field(default_factory=TimeLimits)
+    plugin: str = "?"
+    """The distribution that provides the provider, named when its code misbehaves."""
     redact: Any = field(default=lambda text: text)
 
 
@@ -171,18 +162,25 @@ async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
         run_id=run.run_id,
         metadata={"provider": run.provider.id, "model": run.model_id, "agent": run.agent.id},
     )
+    watchdog.working_for(run.provider.id, f"run {run.run_id}")
     translator = EventTranslator()
     try:
-        model = _build_model(run)
+        model = await _build_model(run)
         async for event in _relay(run, model, translator):
             yield event
         for event in translator.finish():
             yield event
-    except asyncio.CancelledError:
-        logger.info("run %s cancelled: the client went away", run.run_id)
-        raise
+    except asyncio.CancelledError as exc:
+        if asyncio.current_task().cancelling():
+            logger.info("run %s cancelled: the client went away", run.run_id)
+            raise
+        yield _run_error(run, plugin_fault(run.plugin, "a chat stream", exc))
+        return
+    except (KeyboardInterrupt, SystemExit) as exc:
+        yield _run_error(run, plugin_fault(run.plugin, "a chat stream", exc))
+        return
     except Exception as exc:
-        yield _run_error(run, _as_agentkit_error(run, exc))
+        yield _run_error(run, translate(exc, run.provider, run.plugin))
         return
     yield RunFinishedEvent(
         thread_id=run.thread_id,
@@ -191,9 +189,9 @@ async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
     )
 
 
-def _build_model(run: ChatRun) -> BaseChatModel:
+async def _build_model(run: ChatRun) -> BaseChatModel:
     """The provider's chat model for this run, bound to the client's tools when it sent any."""
-    model = run.models.get(run.provider, run.model_id, run.params)
+    model = await run.models.get(run.provider, run.model_id, run.params)
     if not run.tools:
         return model
     try:
@@ -207,21 +205,26 @@ def _build_model(run: ChatRun) -> BaseChatModel:
 async def _relay(
     run: ChatRun, model: BaseChatModel, translator: EventTranslator
 ) -> AsyncIterator[BaseEvent]:
-    """Stream the agent's chunks as events, retrying retryable errors before the first token."""
-    started = time.monotonic()
+    """Stream the agent's chunks as events, under the time limits, retrying retryable errors
+    before the first token."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    run_deadline = started + run.limits.run
     attempt = 0
     while True:
         try:
-            async for chunk in run.agent.astream(model, run.messages):
-                run.provider.check_chunk(chunk)
+            chunks = run.agent.astream(model, run.messages)
+            async for chunk in timed(chunks, run.limits, run_deadline, run.provider.name):
+                _check_chunk(run, chunk)
                 for event in translator.feed(chunk):
                     yield event
             return
         except Exception as exc:
-            error = _as_agentkit_error(run, exc)
+            error = translate(exc, run.provider, run.plugin)
             attempt += 1
             delay = run.retry.delay(attempt - 1, error)
-            out_of_time = time.monotonic() - started + delay > run.retry.deadline
+            elapsed = loop.time() - started + delay
+            out_of_time = elapsed > run.retry.deadline or started + elapsed >= run_deadline
             give_up = translator.emitted or not error.retryable or attempt >= run.retry.attempts
             if give_up or out_of_time:
                 raise error from (None if error is exc else exc)
@@ -235,21 +238,33 @@ async def _relay(
             await asyncio.sleep(delay)
 
 
-def _as_agentkit_error(run: ChatRun, exc: Exception) -> AgentKitError:
-    """The provider's translation of ``exc``, else the generic one, else ``internal_error``
-    (logged, since only the host's log can explain it)."""
-    if isinstance(exc, AgentKitError):
-        return exc
-    error = run.provider.translate_error(exc) or translate_common(exc)
-    if error is None:
-        logger.error("run %s failed: %s", run.run_id, run.redact(repr(exc)), exc_info=exc)
-        error = AgentKitError("The run failed unexpectedly; see the host's log for details.")
-    return error
+def _check_chunk(run: ChatRun, chunk: AIMessageChunk) -> None:
+    """The provider's check of a chunk; a check that fails with anything but an
+    ``AgentKitError`` is a fault of the plugin."""
+    try:
+        run.provider.check_chunk(chunk)
+    except AgentKitError:
+        raise
+    except Exception as exc:
+        raise plugin_fault(run.plugin, "check_chunk", exc) from exc
 
 
 def _run_error(run: ChatRun, error: AgentKitError) -> RunErrorEvent:
-    message = run.redact(error.message)
+    parts = [error.message]
+    if error.retry_after is not None:
+        parts.append(
+            f"{run.provider.name} asked to wait {_seconds(error.retry_after)} before trying again."
+        )
     if error.hint:
-        message = f"{message} {run.redact(error.hint)}"
+        parts.append(error.hint)
+    message = run.redact(" ".join(parts))
     logger.info("run %s ended with %s: %s", run.run_id, error.code, message)
     return RunErrorEvent(message=message, code=error.code)
+
+
+def _seconds(value: float) -> str:
+    """``value`` seconds for people: "30 s", "1.5 s", "2 min 5 s"."""
+    if value >= 120:
+        minutes, seconds = divmod(round(value), 60)
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    return f"{value:.3g} s"

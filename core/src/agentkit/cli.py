@@ -100,16 +100,19 @@ def providers(as_json: bool) -> None:
     registry = _registry(_config())
     entries = registry.describe()
     if as_json:
-        click.echo(json.dumps({"providers": entries}, indent=2))
+        document = {"providers": entries, "agent_errors": registry.agent_errors}
+        click.echo(json.dumps(document, indent=2))
         return
     if not entries:
         click.echo("No provider plugins are installed. Try: pip install agentkit-ollama")
-        return
-    rows = [
-        [e["id"], e["name"], e["package"], e["version"], e["state"], e["error"] or ""]
-        for e in entries
-    ]
-    click.echo(_table(rows, ["ID", "NAME", "PACKAGE", "VERSION", "STATE", "REASON"]))
+    else:
+        rows = [
+            [e["id"], e["name"], e["package"], e["version"], e["state"], e["error"] or ""]
+            for e in entries
+        ]
+        click.echo(_table(rows, ["ID", "NAME", "PACKAGE", "VERSION", "STATE", "REASON"]))
+    for problem in registry.agent_errors:
+        click.echo(f"{problem['plugin']} ({problem['package']}): {problem['error']}", err=True)
 
 
 @main.command()

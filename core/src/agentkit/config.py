@@ -40,6 +40,11 @@ class HostConfig(BaseSettings):
     retry_deadline: float = Field(5.0, ge=0, validation_alias="AGENTKIT_RETRY_DEADLINE")
     retry_backoff: float = Field(0.5, ge=0, validation_alias="AGENTKIT_RETRY_BACKOFF")
 
+    first_token_timeout: float = Field(300.0, gt=0, validation_alias="AGENTKIT_FIRST_TOKEN_TIMEOUT")
+    idle_timeout: float = Field(60.0, gt=0, validation_alias="AGENTKIT_IDLE_TIMEOUT")
+    run_timeout: float = Field(1800.0, gt=0, validation_alias="AGENTKIT_RUN_TIMEOUT")
+    keepalive: float = Field(15.0, ge=0, validation_alias="AGENTKIT_KEEPALIVE")
+
     max_body_bytes: int = Field(1_000_000, gt=0, validation_alias="AGENTKIT_MAX_BODY_BYTES")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", validation_alias="AGENTKIT_LOG_LEVEL"

@@ -20,8 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
+import logging
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agentkit.provider import Provider
+
+logger = logging.getLogger("agentkit.errors")
 
 ERROR_CODES: dict[str, str] = {
     "invalid_request": "The request was not valid for this provider or model.",
@@ -117,13 +125,17 @@ def from_status(
     """Map an upstream HTTP status to the matching error class.
 
     Plugins call this when their SDK exposes a status code but they have nothing more specific.
+    A gateway or request timeout (504, 408) is ``upstream_timeout`` and, like a 5xx, retried
+    before the first token.
     """
+    if status in (408, 504):
+        return UpstreamTimeout(
+            message, hint=hint, retry_after=retry_after, status_code=status, retryable=True
+        )
     if status in (401, 403):
         cls: type[AgentKitError] = AuthFailed
     elif status == 404:
         cls = ModelNotFound
-    elif status == 408:
-        cls = UpstreamTimeout
     elif status == 413:
         cls = ContextLengthExceeded
     elif status == 429:
@@ -176,6 +188,8 @@ def _translate_one(exc: BaseException) -> AgentKitError | None:
             return UpstreamError(
                 "The connection to the provider broke off mid-answer.", retryable=False
             )
+        if isinstance(exc, transport.DecodingError):
+            return _unreadable("its answer could not be decoded")
         if isinstance(exc, transport.HTTPStatusError):
             response = exc.response
             return from_status(
@@ -183,6 +197,10 @@ def _translate_one(exc: BaseException) -> AgentKitError | None:
                 f"The provider answered HTTP {response.status_code}.",
                 retry_after=parse_retry_after(response.headers.get("retry-after")),
             )
+    if isinstance(exc, json.JSONDecodeError):
+        return _unreadable("it sent malformed JSON")
+    if isinstance(exc, UnicodeDecodeError):
+        return _unreadable("it sent bytes that are not text")
     if isinstance(exc, asyncio.TimeoutError | TimeoutError):
         return UpstreamTimeout("The provider did not answer in time.")
     if isinstance(exc, ConnectionError):
@@ -197,6 +215,97 @@ def _translate_one(exc: BaseException) -> AgentKitError | None:
             retry_after=parse_retry_after(headers.get("retry-after")),
         )
     return None
+
+
+def _unreadable(why: str) -> UpstreamError:
+    return UpstreamError(
+        f"The provider's answer could not be read: {why}.",
+        hint="A proxy between AgentKit and the provider may have changed the answer; "
+        "if it persists, the provider's log says more.",
+    )
+
+
+def translate(exc: BaseException, provider: Provider, plugin: str) -> AgentKitError:
+    """Any exception from a provider's code, as the ``AgentKitError`` a user sees.
+
+    The error itself when it already is one, else the provider's ``translate_error``, else the
+    generic mapping (``translate_common``). What nothing recognises is ``internal_error``, logged
+    with its traceback: only the host's log can explain it. A ``translate_error`` that raises is a
+    fault of the plugin, reported as such.
+    """
+    if isinstance(exc, AgentKitError):
+        return exc
+    try:
+        error = provider.translate_error(exc)
+    except Exception as fault:
+        return plugin_fault(plugin, "translate_error", fault)
+    if not isinstance(error, AgentKitError):
+        error = translate_common(exc) or _unreadable_answer(exc, provider)
+    if error is None:
+        logger.error("%s: unexpected %s", provider.name, type(exc).__name__, exc_info=exc)
+        error = AgentKitError(f"{provider.name} failed unexpectedly; see the host's log.")
+    return error
+
+
+NO_CHUNKS = "No generation chunks were returned"
+"""What LangChain's ``astream`` raises (a ``ValueError``) when the model streamed nothing."""
+
+_NEUTRAL = {"pydantic", "pydantic_core", "typing_extensions", "json", "codecs"}
+"""Libraries that raise on behalf of their caller: a traceback is judged by the frame below."""
+
+
+def _unreadable_answer(exc: BaseException, provider: Provider) -> AgentKitError | None:
+    """``upstream_error`` for an answer the integration could not take in: LangChain's "no
+    chunks", or a data error (``KeyError``, ``TypeError``, a validation error...) raised inside
+    the SDK or the LangChain integration while reading the answer. The same error raised in the
+    plugin's own code, or in AgentKit's, is a bug there, and stays unknown."""
+    if isinstance(exc, ValueError) and str(exc) == NO_CHUNKS:
+        return UpstreamError(f"{provider.name} returned an empty answer.", retryable=False)
+    if not isinstance(exc, LookupError | TypeError | AttributeError | ValueError):
+        return None
+    raised_in = _raised_in(exc)
+    own = {"agentkit", type(provider).__module__.partition(".")[0]}
+    if raised_in is None or raised_in in own or raised_in in sys.stdlib_module_names:
+        return None
+    logger.warning(
+        "%s: its answer could not be read (%s in %s)",
+        provider.name,
+        type(exc).__name__,
+        raised_in,
+        exc_info=exc,
+    )
+    return UpstreamError(
+        f"{provider.name}'s answer could not be read: {type(exc).__name__}: {exc}"[:300],
+        hint="The service, or a proxy in front of it, answered in a form the provider's client "
+        "does not know; if it persists, the host's log has the details.",
+        retryable=False,
+    )
+
+
+def _raised_in(exc: BaseException) -> str | None:
+    """The top-level package of the innermost frame that raised ``exc``, passing over
+    libraries that raise for their caller (pydantic, json)."""
+    frames = []
+    trace = exc.__traceback__
+    while trace is not None:
+        frames.append(trace.tb_frame.f_globals.get("__name__", ""))
+        trace = trace.tb_next
+    for module in reversed(frames):
+        package = module.partition(".")[0]
+        if package and package not in _NEUTRAL:
+            return package
+    return None
+
+
+def plugin_fault(plugin: str, where: str, exc: BaseException) -> AgentKitError:
+    """The error for a plugin's code that raised where it must not: a bug in the plugin, logged
+    with its traceback and named in the message, so the user knows whose it is."""
+    logger.error("plugin %s: %s raised %s", plugin, where, type(exc).__name__, exc_info=exc)
+    return AgentKitError(
+        f"The plugin {plugin} failed in {where} ({type(exc).__name__}); the host's log has "
+        "the details.",
+        hint="Report it to the plugin's authors, or disable it with AGENTKIT_DISABLE_PLUGINS.",
+    )
 
 
 def _transports() -> list:

@@ -49,13 +49,22 @@ def to_langchain(
         lines = "\n".join(f"- {item.description}: {item.value}" for item in context)
         leading = next((i for i, m in enumerate(converted) if m.type != "system"), len(converted))
         converted.insert(leading, SystemMessage(f"Context from the client:\n{lines}"))
-    if not any(m.type in ("human", "tool") for m in converted):
-        raise InvalidRequest("The conversation has no user message to answer.")
+    if not any(m.type in ("human", "tool") and _has_content(m.content) for m in converted):
+        raise InvalidRequest(
+            "The conversation has no user message (or tool result) with content to answer."
+        )
     return converted
 
 
 def tool_definitions(tools: list[Tool]) -> list[dict[str, Any]]:
-    """The client's tools in the OpenAI function format every LangChain integration accepts."""
+    """The client's tools in the OpenAI function format every LangChain integration accepts.
+    Raises ``InvalidRequest`` for parameters that are not a JSON Schema object."""
+    for tool in tools:
+        if tool.parameters is not None and not isinstance(tool.parameters, dict):
+            raise InvalidRequest(
+                f"Tool {tool.name!r:.80}: parameters must be a JSON Schema object, not "
+                f"{type(tool.parameters).__name__}."
+            )
     return [
         {
             "type": "function",
@@ -87,6 +96,12 @@ def _content(content: Any, message_id: str) -> str | list[dict[str, Any]]:
         else:
             raise InvalidRequest(f"Message {message_id}: {kind!r} content parts are not supported.")
     return blocks
+
+
+def _has_content(content: str | list[Any]) -> bool:
+    if isinstance(content, str):
+        return bool(content.strip())
+    return any(block["type"] != "text" or block["text"].strip() for block in content)
 
 
 def _arguments(arguments: str, message_id: str) -> dict[str, Any]:

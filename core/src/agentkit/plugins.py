@@ -76,7 +76,7 @@ def load_entry_points(
         )
         try:
             manager.register(entry_point.load(), name=entry_point.name)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a plugin's sys.exit() must not stop the host
             info.error = f"the plugin failed to import: {type(exc).__name__}: {exc}"
             logger.warning("plugin %s (%s) failed to import: %s", info.name, info.package, exc)
         loaded.append(info)

@@ -126,10 +126,12 @@ class Provider:
         raise NotImplementedError
 
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
-        """Build a LangChain chat model for ``model`` with ``params``. The host reuses it for
-        later runs with the same arguments (see ``reuse_chat_models``), from concurrent runs too.
-        Import the SDK here, not at module level. Switch the SDK's own retries off
-        (``max_retries=0``): the host retries."""
+        """Build a LangChain chat model for ``model`` with ``params``. The host calls this in a
+        worker thread and reuses the model for later runs with the same arguments (see
+        ``reuse_chat_models``), from concurrent runs too. Import the SDK here, not at module
+        level; hand it ``agentkit.http.shared_transport(self)`` so models share one connection
+        pool; switch its own retries off (``max_retries=0``): the host retries, and bounds every
+        answer with its time limits."""
         raise NotImplementedError
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:

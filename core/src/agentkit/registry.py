@@ -2,7 +2,9 @@
 
 A provider is ``ready`` once its settings validate, ``unconfigured`` when a required setting is
 missing, and ``error`` when its plugin failed to import, its hook raised, or a setting is invalid.
-Problems are recorded, never raised: one broken plugin does not stop the others.
+Problems are recorded, never raised: one broken plugin does not stop the others, whatever it
+raises (``SystemExit`` included). A ``register_agents`` hook that fails is recorded in
+``agent_errors``, shown by ``GET /agents`` and ``agentkit providers``.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class Registry:
     plugins: list[PluginInfo] = field(default_factory=list)
     providers: dict[str, ProviderEntry] = field(default_factory=dict)
     agents: dict[str, Agent] = field(default_factory=dict)
+    agent_errors: list[dict[str, str]] = field(default_factory=list)
     _secrets: list[str] = field(default_factory=list)
     _secret_pattern: re.Pattern[str] | None = None
 
@@ -115,17 +118,22 @@ class Registry:
                 impl.function(
                     lambda provider_class, info=info: self._add_provider(provider_class, info)
                 )
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 message = (
                     f"the plugin's register_providers hook failed: {type(exc).__name__}: {exc}"
                 )
                 logger.warning("plugin %s: %s", info.name, message)
                 self._add(ProviderEntry(info.name, info.name, info, "error", message, _REINSTALL))
         for impl in manager.hook.register_agents.get_hookimpls():
+            info = infos.get(impl.plugin_name) or PluginInfo(impl.plugin_name, "?", "?")
             try:
                 impl.function(self._add_agent)
-            except Exception as exc:
-                logger.warning("plugin %s: register_agents failed: %s", impl.plugin_name, exc)
+            except (Exception, SystemExit) as exc:
+                message = f"the plugin's register_agents hook failed: {type(exc).__name__}: {exc}"
+                logger.warning("plugin %s: %s", info.name, message)
+                self.agent_errors.append(
+                    {"plugin": info.name, "package": info.package, "error": message}
+                )
 
     def _add(self, entry: ProviderEntry) -> None:
         if entry.id in self.providers:
@@ -152,7 +160,7 @@ class Registry:
         except NotConfigured as exc:
             entry.state, entry.error = "unconfigured", str(exc)
             entry.hint = "Set it in the environment or in a .env file, then restart AgentKit."
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             entry.state = "error"
             entry.error = f"the provider failed to start: {type(exc).__name__}: {exc}"
         if entry.provider is not None:
@@ -164,6 +172,14 @@ class Registry:
             logger.warning("agent %s is registered twice; keeping the first", agent.id)
             return
         self.agents[agent.id] = agent
+
+    def provider_modules(self) -> dict[str, str]:
+        """Each provider's top-level module and id, to tell whose code is running."""
+        return {
+            entry.provider_class.__module__.partition(".")[0]: entry.id
+            for entry in self.providers.values()
+            if entry.provider_class is not None
+        }
 
     def describe(self) -> list[dict[str, Any]]:
         """Every provider as ``GET /providers`` and ``agentkit providers`` show it."""

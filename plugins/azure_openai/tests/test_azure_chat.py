@@ -321,3 +321,14 @@ def test_an_unreachable_endpoint_is_upstream_unavailable(azure_env, monkeypatch,
 
 def test_unrelated_errors_are_left_to_the_host(azure_env, make_provider):
     assert make_provider().translate_error(ValueError("boom")) is None
+
+
+def test_a_deployment_name_stays_one_path_segment(azure_env, make_provider):
+    chat = make_provider().chat_model("team/chat?x=1", ChatParams())
+    assert str(chat.root_async_client.base_url).endswith("/openai/deployments/team%2Fchat%3Fx%3D1/")
+
+
+def test_an_error_event_inside_the_stream_is_an_upstream_error(azure_env, make_provider, emulator):
+    emulator.raw_stream = [emulator.chunk_bytes("Sun"), emulator.error_event("Server overloaded.")]
+    with pytest.raises(UpstreamError, match=r"Server overloaded\."):
+        stream(make_provider())

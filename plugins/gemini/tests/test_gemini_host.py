@@ -127,7 +127,7 @@ def test_rate_limited_run_error(host, gemini_env, emulator):
 
 
 def test_short_rate_limit_is_retried_by_the_host(host, gemini_env, emulator):
-    emulator.fail(429, error_body(429, "Slow down.", [retry_info("0.05s")]))
+    emulator.fail(429, error_body(429, "Slow down.", [retry_info("0.05s")]), on=":stream")
     events = chat(host(), gemini_run())
     assert text_of(events) == emulator.reply
     assert len(emulator.requests_to("streamGenerateContent")) == 2

@@ -183,7 +183,7 @@ def test_a_model_the_host_reuses_still_works_under_a_new_event_loop(provider, em
     models = ChatModels()
 
     async def answer() -> str:
-        chat_model = models.get(provider, "qwen:7b", ChatParams())
+        chat_model = await models.get(provider, "qwen:7b", ChatParams())
         return "".join([chunk.text async for chunk in chat_model.astream("hi")])
 
     first = asyncio.run(answer())

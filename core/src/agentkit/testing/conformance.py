@@ -91,6 +91,10 @@ CONCURRENT_RUNS = 120
 CONCURRENT_WAIT = 30.0
 """Seconds for every concurrent stream to get its first chunk (a liveness bound)."""
 
+BLOCK_LIMIT = 1.0
+"""Seconds a lister or a stream may hold the event loop in one go: the host's watchdog warns
+beyond this (``agentkit.watchdog.THRESHOLD``)."""
+
 _DISCOVERY_SCRIPT = """
 import json, sys
 from agentkit.config import HostConfig
@@ -374,6 +378,16 @@ class ProviderConformance:
             "client), or set reuse_chat_models = False."
         )
 
+    def test_never_blocks_the_event_loop(self, provider: Provider) -> None:
+        held = asyncio.run(_longest_holds(provider, self.model))
+        for what, seconds in held.items():
+            assert seconds < BLOCK_LIMIT, (
+                f"{what} blocked the event loop for {seconds:.1f} s. The host serves every "
+                "stream on one event loop, so this froze them all (the host logs a warning "
+                "naming your provider). Await async I/O (httpx.AsyncClient, the SDK's async "
+                "client), and run blocking work with `await asyncio.to_thread(...)`."
+            )
+
     # --- the checks: through the host ---------------------------------------------------
 
     def test_models_endpoint_shows_the_provider_ready(self, host) -> None:
@@ -568,6 +582,49 @@ async def _cancel_listing(provider: Provider, silent) -> dict[str, Any]:
     outcome: dict[str, Any] = {"cancelled": task.cancelled(), "result": _ending(task)}
     outcome["closed"] = await asyncio.to_thread(silent.closed.wait, CANCEL_WAIT)
     return outcome
+
+
+async def _longest_holds(provider: Provider, model_id: str) -> dict[str, float]:
+    """The longest time ``list_models()`` and a chat stream each held the event loop at once,
+    after a first round that may import modules (as the host's first listing and chat do)."""
+    from langchain_core.messages import HumanMessage
+
+    from agentkit import http
+
+    chat_model = await http.to_thread(provider.chat_model, model_id, ChatParams())
+
+    async def stream() -> None:
+        async for _ in chat_model.astream([HumanMessage("Say something.")]):
+            pass
+
+    await provider.list_models()
+    await stream()
+    return {
+        "list_models()": await _longest_hold(provider.list_models),
+        "the chat stream": await _longest_hold(stream),
+    }
+
+
+async def _longest_hold(work: Callable[[], Any]) -> float:
+    """The longest the event loop went without running a 10 ms heartbeat while ``work`` ran."""
+    loop = asyncio.get_running_loop()
+    longest = 0.0
+
+    async def beat() -> None:
+        nonlocal longest
+        while True:
+            due = loop.time() + 0.01
+            await asyncio.sleep(0.01)
+            longest = max(longest, loop.time() - due)
+
+    heart = asyncio.create_task(beat())
+    await asyncio.sleep(0)
+    try:
+        await work()
+        await asyncio.sleep(0.02)  # the beat that was due during the work reports it
+    finally:
+        heart.cancel()
+    return longest
 
 
 async def _first_chunks(model: Any, runs: int, wait: float) -> int:

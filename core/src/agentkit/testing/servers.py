@@ -54,7 +54,8 @@ class SilentServer:
     """Accepts TCP connections on loopback, reads whatever arrives, and never answers.
 
     ``connected`` is set once a client connects; ``closed`` once a client has closed its
-    connection (it gave up on the request).
+    connection (it gave up on the request). Subclasses answer differently by overriding
+    ``handle(connection)``, which runs in a thread of its own for each connection.
     """
 
     def __init__(self) -> None:
@@ -85,9 +86,10 @@ class SilentServer:
                 return
             self._connections.append(connection)
             self.connected.set()
-            threading.Thread(target=self._drain, args=(connection,), daemon=True).start()
+            threading.Thread(target=self.handle, args=(connection,), daemon=True).start()
 
-    def _drain(self, connection: socket.socket) -> None:
+    def handle(self, connection: socket.socket) -> None:
+        """Read until the client hangs up, then set ``closed``."""
         try:
             while connection.recv(65536):
                 pass

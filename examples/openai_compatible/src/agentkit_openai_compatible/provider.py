@@ -55,15 +55,21 @@ class OpenAICompatibleProvider(Provider):
             ) from None
 
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
+        import httpx
         from langchain_openai import ChatOpenAI
 
+        from agentkit import http
+
+        transport = http.shared_transport(self)  # one pool and TLS context for all its models
         return ChatOpenAI(
             model=model,
             base_url=self.settings.base_url,
             api_key=self._api_key(),
-            timeout=self.settings.timeout,
             max_retries=0,  # the host retries
             stream_usage=True,  # token usage goes into RUN_FINISHED
+            stream_chunk_timeout=None,  # the host's time limits apply
+            http_async_client=httpx.AsyncClient(transport=transport, timeout=http.timeout()),
+            http_client=httpx.Client(transport=transport, timeout=http.timeout()),
             **params.model_dump(exclude_none=True),
         )
 
@@ -115,8 +121,8 @@ class OpenAICompatibleProvider(Provider):
 
     def _timeout_error(self) -> agentkit.AgentKitError:
         return agentkit.UpstreamTimeout(
-            f"{self.settings.base_url} did not answer within {self.settings.timeout:g} s.",
-            hint="Raise OPENAI_COMPATIBLE_TIMEOUT for slow models.",
+            f"{self.settings.base_url} did not answer in time.",
+            hint="Check that the server is up; OPENAI_COMPATIBLE_TIMEOUT bounds listing models.",
         )
 
     def _unreachable_error(self) -> agentkit.AgentKitError:

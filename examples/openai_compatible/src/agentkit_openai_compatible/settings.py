@@ -24,7 +24,7 @@ class OpenAICompatibleSettings(ProviderSettings):
         60.0,
         gt=0,
         validation_alias="OPENAI_COMPATIBLE_TIMEOUT",
-        description="Seconds to wait for the server to answer.",
+        description="Seconds to wait for the server's model list (chats use the host's limits).",
     )
 
     @field_validator("base_url")

@@ -4,11 +4,17 @@ with Entra ID.
 Every argument the SDKs could otherwise read from the environment (``AZURE_OPENAI_API_KEY``,
 ``AZURE_OPENAI_AD_TOKEN``, ``OPENAI_API_VERSION``, ``AZURE_OPENAI_ENDPOINT``, ``OPENAI_PROXY``...)
 is passed explicitly, so the provider's settings alone decide what is sent where.
+
+The openai SDK's clients run on the provider's shared transport (``agentkit.http``): a model for
+new parameters costs a few objects, not two TLS contexts and a connection pool. langchain-openai's
+own per-chunk timeout (120 s by default) is off: the host's time limits apply to every provider
+alike, and a model that thinks for three minutes is within them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from agentkit import ChatParams
 from agentkit_azure_openai.auth import COGNITIVE_SCOPE, EntraTokens
@@ -17,6 +23,8 @@ from agentkit_azure_openai.settings import AzureOpenAISettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+    from agentkit.http import SharedTransport
 
 DEFAULT_TEMPERATURE = 0.7
 
@@ -44,13 +52,20 @@ def build_chat_model(
     model: str,
     params: ChatParams,
     tokens: EntraTokens | None,
+    transport: SharedTransport,
 ) -> BaseChatModel:
     """A streaming chat model for ``deployment`` (serving ``model``), with no SDK retries."""
+    import httpx
+
+    from agentkit import http
     from agentkit_azure_openai.clients import AzureDeploymentChat, AzureV1Chat
 
     common: dict[str, Any] = {
         "max_retries": 0,
         "stream_usage": True,
+        "stream_chunk_timeout": None,
+        "http_async_client": httpx.AsyncClient(transport=transport, timeout=http.timeout()),
+        "http_client": httpx.Client(transport=transport, timeout=http.timeout()),
         "openai_proxy": None,
         "use_responses_api": False,
         **generation_arguments(model, params),
@@ -76,7 +91,7 @@ def build_chat_model(
         credentials = {"api_key": settings.api_key}
     return AzureDeploymentChat(
         azure_endpoint=settings.endpoint,
-        azure_deployment=deployment,
+        azure_deployment=quote(deployment, safe=""),  # a path segment: "a/b" must stay one
         api_version=settings.api_version,
         model=model,
         azure_ad_token=None,

@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from agentkit import (
     AgentKitError,
@@ -24,6 +24,7 @@ from agentkit import (
     InvalidRequest,
     ModelNotFound,
     RateLimited,
+    UpstreamError,
     UpstreamTimeout,
     UpstreamUnavailable,
     from_status,
@@ -144,7 +145,28 @@ def translate_error(exc: BaseException, settings: AzureOpenAISettings) -> AgentK
             f"Azure OpenAI is not reachable at {settings.endpoint}.",
             hint="Check AZURE_OPENAI_ENDPOINT and the network connection.",
         )
+    if isinstance(exc, openai.APIError):  # an {"error": ...} event inside a 200 stream
+        return stream_error(exc.body, exc.message)
     return None
+
+
+def stream_error(body: Any, message: str) -> AgentKitError:
+    """The error for an ``{"error": {...}}`` event Azure sent inside an answer's stream."""
+    error = body if isinstance(body, dict) else {}
+    code = str(error.get("code") or error.get("type") or "")
+    if code == "content_filter":
+        return ContentFiltered(
+            f"Azure's content filter stopped the answer: {message}",
+            hint="Rephrase the request, or review the content filter of the deployment.",
+        )
+    if code in ("rate_limit_exceeded", "429"):
+        return RateLimited(f"Azure OpenAI is rate limiting requests: {message}")
+    if code == "context_length_exceeded":
+        return ContextLengthExceeded(f"The conversation is too long for the model: {message}")
+    return UpstreamError(
+        f"Azure OpenAI reported an error in the middle of its answer: {message}",
+        hint="Try again; if it persists, check the resource's status in the Azure portal.",
+    )
 
 
 def credential_error(exc: BaseException) -> AuthFailed:
@@ -197,7 +219,7 @@ def _deployment_of(request: Any) -> str | None:
     """The deployment a request addressed: in the path (classic API) or as ``model`` (v1)."""
     match = DEPLOYMENT_PATH.search(request.url.path)
     if match:
-        return match.group(1)
+        return unquote(match.group(1))
     try:
         body = json.loads(request.content or b"null")
     except (ValueError, RuntimeError):

@@ -43,8 +43,12 @@ class AzureOpenAIProvider(Provider):
 
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
         """``model`` is the deployment's name; the model behind it decides the parameters."""
+        from agentkit import http
+
+        deployment_model = self.lister.model_of(model)
+        transport = http.shared_transport(self)
         return build_chat_model(
-            self.settings, model, self.lister.model_of(model), params, self.tokens
+            self.settings, model, deployment_model, params, self.tokens, transport
         )
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:

@@ -9,26 +9,25 @@ from agentkit import ChatParams
 from agentkit_gemini.listing import API_VERSION
 from agentkit_gemini.settings import GeminiSettings
 
-# The host shares one model, and so one connection pool, between concurrent runs: httpx's default
-# cap of 100 connections would make the 101st run wait, with no timeout, for another to end.
-IDLE_CONNECTIONS_KEPT = 20
-
 if TYPE_CHECKING:
     from langchain_google_genai import ChatGoogleGenerativeAI
 
+    from agentkit.http import SharedTransport
+
 
 def build_chat_model(
-    settings: GeminiSettings, model: str, params: ChatParams
+    settings: GeminiSettings, model: str, params: ChatParams, transport: SharedTransport
 ) -> ChatGoogleGenerativeAI:
     """A Gemini chat model with the request's parameters and no SDK retries (the host retries).
 
     Unset parameters are passed as ``None`` so Gemini's own defaults apply (LangChain would
-    otherwise send its default temperature of 0.7).
+    otherwise send its default temperature of 0.7). google-genai builds its sync and async httpx
+    clients from the one ``client_args``, on the provider's shared ``transport`` (which also makes
+    it use httpx when aiohttp is installed, and bounds the connect time it leaves unbounded).
     """
-    import httpx
     from langchain_google_genai import ChatGoogleGenerativeAI
 
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=IDLE_CONNECTIONS_KEPT)
+    from agentkit.http import tls_context  # without one, google-genai loads the CA bundle again
 
     return ChatGoogleGenerativeAI(
         model=model,
@@ -42,5 +41,5 @@ def build_chat_model(
         top_p=params.top_p,
         stop=params.stop,
         seed=params.seed,
-        client_args={"limits": limits},
+        client_args={"transport": transport, "verify": tls_context(), "ssl": tls_context()},
     )

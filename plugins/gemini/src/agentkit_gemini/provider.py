@@ -37,7 +37,9 @@ class GeminiProvider(Provider):
         )
 
     def chat_model(self, model: str, params: ChatParams) -> ChatGoogleGenerativeAI:
-        return build_chat_model(self.settings, model, params)
+        from agentkit import http
+
+        return build_chat_model(self.settings, model, params, http.shared_transport(self))
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
         return errors.translate_error(exc)

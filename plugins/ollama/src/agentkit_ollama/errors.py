@@ -1,9 +1,11 @@
 """Errors a user can act on, from what httpx and the ``ollama`` client raise.
 
 The ``ollama`` client raises ``ollama.ResponseError`` (with ``status_code``) for an HTTP error
-status, and for an ``{"error": ...}`` line inside a stream (``status_code`` -1). A server that is
-down surfaces as ``ConnectionError`` from plain requests and as ``httpx.ConnectError`` from
-streamed ones (``ChatOllama`` always streams).
+status, and for an ``{"error": ...}`` line inside a stream (``status_code`` -1). It drops the
+response's headers, but raises the error while handling httpx's ``HTTPStatusError``, which stays
+in the exception's context: ``Retry-After`` is read from there. A server that is down surfaces as
+``ConnectionError`` from plain requests and as ``httpx.ConnectError`` from streamed ones
+(``ChatOllama`` always streams).
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ def not_pulled(name: str) -> agentkit.ModelNotFound:
     )
 
 
-def from_response(status: int, error: str, url: str) -> AgentKitError:
+def from_response(
+    status: int, error: str, url: str, retry_after: float | None = None
+) -> AgentKitError:
     """The error for an HTTP ``status`` (or -1 for an error inside a stream) with Ollama's
     ``error`` text."""
     if status == 404 and (match := NOT_PULLED.search(error)):
@@ -57,7 +61,9 @@ def from_response(status: int, error: str, url: str) -> AgentKitError:
         )
     if status == -1:
         return agentkit.UpstreamError(f"Ollama failed mid-answer: {error}", retryable=False)
-    return agentkit.from_status(status, f"Ollama answered HTTP {status}: {error}")
+    return agentkit.from_status(
+        status, f"Ollama answered HTTP {status}: {error}", retry_after=retry_after
+    )
 
 
 def translate(exc: BaseException, url: str) -> AgentKitError | None:
@@ -68,7 +74,17 @@ def translate(exc: BaseException, url: str) -> AgentKitError | None:
     # An ollama error can only come from the client once it is imported; do not import it here.
     ollama = sys.modules.get("ollama")
     if ollama is not None and isinstance(exc, ollama.ResponseError):
-        return from_response(exc.status_code, str(exc.error), url)
+        return from_response(exc.status_code, str(exc.error), url, _retry_after(exc))
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | ConnectionError):
         return unreachable(url)
+    return None
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """``Retry-After`` of the HTTP error the ``ollama`` client was handling when it raised."""
+    import httpx
+
+    status_error = exc.__context__
+    if isinstance(status_error, httpx.HTTPStatusError):
+        return agentkit.parse_retry_after(status_error.response.headers.get("retry-after"))
     return None

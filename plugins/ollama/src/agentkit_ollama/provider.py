@@ -18,13 +18,6 @@ if TYPE_CHECKING:
 
     from agentkit_ollama.listing import ModelInfo
 
-# Loading a large model can take minutes before the first token, so reads never time out;
-# a server that does not even accept the connection is reported quickly.
-CONNECT_TIMEOUT = 10.0
-# The host shares one model, and so one connection pool, between concurrent runs: httpx's default
-# cap of 100 connections would make the 101st run wait, with no timeout, for another to end.
-IDLE_CONNECTIONS_KEPT = 20
-
 
 class OllamaProvider(Provider):
     id = "ollama"
@@ -62,8 +55,11 @@ class OllamaProvider(Provider):
         )
 
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
-        import httpx
+        """A ChatOllama on the provider's shared connection pool (``agentkit.http``): a new
+        parameter costs a few objects, not a TLS context and a pool of its own."""
         from langchain_ollama import ChatOllama
+
+        from agentkit import http
 
         extra = {}
         if self.settings.keep_alive is not None:  # otherwise the server's default applies
@@ -79,10 +75,8 @@ class OllamaProvider(Provider):
             seed=params.seed,
             client_kwargs={
                 "headers": self.settings.request_headers(),
-                "timeout": httpx.Timeout(None, connect=CONNECT_TIMEOUT),
-                "limits": httpx.Limits(
-                    max_connections=None, max_keepalive_connections=IDLE_CONNECTIONS_KEPT
-                ),
+                "timeout": http.timeout(),
+                "transport": http.shared_transport(self),
             },
             **extra,
         )

@@ -33,6 +33,8 @@ class Script:
     list_error: BaseException | None = None
     chunk_delay: float = 0.0
     fail_after: tuple[int, BaseException] | None = None
+    stall_after: int | None = None
+    """Chunks a stream sends before it falls silent for good."""
     list_calls: int = 0
     builds: int = 0
     calls: list[dict[str, Any]] = field(default_factory=list)
@@ -72,6 +74,8 @@ class ScriptedChatModel(GenericFakeChatModel):
             for index, chunk in enumerate(chunks):
                 if script.fail_after and index == script.fail_after[0]:
                     raise script.fail_after[1]
+                if script.stall_after is not None and index >= script.stall_after:
+                    await asyncio.Event().wait()
                 if script.chunk_delay:
                     await asyncio.sleep(script.chunk_delay)
                 yield ChatGenerationChunk(message=chunk)

@@ -180,7 +180,8 @@ def test_tools_are_offered_and_tool_calls_stream(host, script):
 def post(url: str, body, path: str = "/chat/chat", **kw) -> httpx.Response:
     if isinstance(body, dict):
         return httpx.post(url + path, json=body, timeout=10, **kw)
-    return httpx.post(url + path, content=body, timeout=10, **kw)
+    headers = {"Content-Type": "application/json", **kw.pop("headers", {})}
+    return httpx.post(url + path, content=body, timeout=10, headers=headers, **kw)
 
 
 def test_unknown_agent_is_404(host, script):

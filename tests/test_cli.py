@@ -58,13 +58,14 @@ def test_providers_table_shows_each_plugin_with_its_package_version_and_state(mo
     assert by_id["fake"] == [
         "fake",
         "Fake",
-        "agentkit-fake",
+        "agentkit-fake *",
         "0.3.0",
         "unconfigured",
         "FAKE_API_KEY is not set",
     ]
-    assert by_id["good"] == ["good", "Good", "agentkit-good", "1.2.3", "ready"]
-    assert by_id["broken-import"][2:5] == ["agentkit-broken-import", "0.0.1", "error"]
+    assert by_id["good"] == ["good", "Good", "agentkit-good *", "1.2.3", "ready"]
+    assert by_id["broken-import"][2:5] == ["agentkit-broken-import *", "0.0.1", "error"]
+    assert "(* third-party plugin: not shipped by AgentKit)" in result.stdout
     assert "failed to import" in by_id["broken-import"][5]
 
 
@@ -107,7 +108,18 @@ def test_providers_without_plugins_says_what_to_install(monkeypatch):
 
     assert result.exit_code == 0
     assert "No provider plugins are installed" in result.output
-    assert json.loads(run("providers", "--json").stdout) == {"providers": [], "agent_errors": []}
+    document = json.loads(run("providers", "--json").stdout)
+    assert document == {"providers": [], "agent_errors": [], "notices": []}
+
+
+def test_a_plugin_selection_that_matches_nothing_is_not_called_an_empty_install(monkeypatch):
+    installed(monkeypatch, FAKE, GOOD)
+    monkeypatch.setenv("AGENTKIT_PLUGINS", "typo")
+
+    result = run("providers")
+
+    assert "No provider plugins are installed" not in result.output
+    assert "AGENTKIT_PLUGINS names 'typo', but no installed plugin matched it." in result.output
 
 
 def test_models_table_marks_the_default_model(monkeypatch, script):

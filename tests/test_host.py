@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -79,23 +80,34 @@ def test_request_ids_are_returned_and_honoured(host, script):
 
 
 def test_log_lines_carry_request_ids_and_no_secrets(script, tmp_path):
-    """The serve command's logging: a secret logged by any agentkit module comes out redacted."""
+    """The serve command's logging: every record, AgentKit's, a plugin's own logger's and a
+    Python warning alike, comes out as one JSON line, redacted."""
     import io
+    import warnings
 
     from agentkit.logs import configure_logging, request_id
 
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
     stream = io.StringIO()
-    configure_logging("info", "json", lambda text: text.replace(FAKE_KEY, "***"))
-    handler = logging.getLogger("agentkit").handlers[0]
-    handler.setStream(stream)
     token = request_id.set("req-42")
     try:
+        configure_logging("info", "json", lambda text: text.replace(FAKE_KEY, "***"))
+        root.handlers[0].setStream(stream)
         logging.getLogger("agentkit.chat").warning("upstream said: bad key %s", FAKE_KEY)
+        logging.getLogger("agentkit_someplugin.listing").warning("plugin saw %s", FAKE_KEY)
+        warnings.warn(f"a plugin warns about {FAKE_KEY}", UserWarning, stacklevel=1)
     finally:
         request_id.reset(token)
-        logging.getLogger("agentkit").handlers.clear()
-        logging.getLogger("agentkit").propagate = True
-    line = stream.getvalue()
-    assert '"request_id": "req-42"' in line
-    assert FAKE_KEY not in line
-    assert "bad key ***" in line
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        logging.captureWarnings(False)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [entry["logger"] for entry in lines] == [
+        "agentkit.chat",
+        "agentkit_someplugin.listing",
+        "py.warnings",
+    ]
+    assert all(entry["request_id"] == "req-42" for entry in lines)
+    assert FAKE_KEY not in stream.getvalue()
+    assert lines[0]["message"] == "upstream said: bad key ***"

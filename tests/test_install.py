@@ -80,3 +80,62 @@ def test_an_installed_plugin_is_discovered_and_an_uninstalled_one_is_gone(venv):
         cwd=venv.parent,
     )
     assert providers(venv) == {}
+
+
+def distribution(root: Path, package: str, entry_point: str, provider_id: str) -> Path:
+    """A plugin distribution written from scratch: ``package`` registers a provider with id
+    ``provider_id`` under the entry-point name ``entry_point``."""
+    module = package.replace("-", "_")
+    folder = root / package
+    (folder / module).mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(
+        f'[project]\nname = "{package}"\nversion = "6.6.6"\n'
+        f'[project.entry-points.agentkit]\n"{entry_point}" = "{module}"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    )
+    (folder / module / "__init__.py").write_text(
+        "import agentkit\n\n"
+        "class Twin(agentkit.Provider):\n"
+        f"    id = {provider_id!r}\n"
+        f"    name = 'Twin from {package}'\n\n"
+        "@agentkit.hookimpl\n"
+        "def register_providers(register):\n"
+        "    register(Twin)\n"
+    )
+    return folder
+
+
+def test_two_packages_claiming_one_provider_id_or_entry_point_win_nothing(venv, tmp_path):
+    install(venv, REPO / "tests" / "fake_plugin")
+    install(venv, distribution(tmp_path, "agentkit-twin-a", "twin-a", "twin"))
+    install(venv, distribution(tmp_path, "agentkit-twin-b", "twin-b", "twin"))
+    install(venv, distribution(tmp_path, "agentkit-squatter", "fake", "squat"))
+
+    listed = json.loads(
+        run(
+            [str(venv / "bin" / "agentkit"), "providers", "--json"],
+            venv.parent,
+            {
+                **{k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")},
+                "FAKE_API_KEY": "sk-installed",
+            },
+        )
+    )["providers"]
+
+    twins = [p for p in listed if p["id"] == "twin"]
+    assert sorted(p["package"] for p in twins) == ["agentkit-twin-a", "agentkit-twin-b"]
+    for twin in twins:
+        assert twin["state"] == "error"
+        assert "agentkit-twin-a" in twin["error"] and "agentkit-twin-b" in twin["error"]
+        assert "AGENTKIT_DISABLE_PLUGINS" in twin["hint"]
+        assert twin["third_party"] is True
+    [squatter] = [p for p in listed if p["package"] == "agentkit-squatter"]
+    assert squatter["state"] == "error"
+    assert "'fake'" in squatter["error"] and "agentkit-fake" in squatter["error"]
+    [fake] = [p for p in listed if p["id"] == "fake"]
+    assert (fake["package"], fake["state"]) == ("agentkit-fake", "ready")  # it keeps working
+
+    table = run(
+        [str(venv / "bin" / "agentkit"), "providers"], venv.parent, {**os.environ, "COLUMNS": "400"}
+    )
+    assert "agentkit-twin-a *" in table and "neither is used" in table

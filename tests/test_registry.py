@@ -122,16 +122,32 @@ def test_all_broken_plugins_at_once_leave_the_good_ones_working(monkeypatch):
     assert "chat" in registry.agents
 
 
-def test_a_duplicate_provider_id_keeps_the_first_and_logs_both_packages(monkeypatch, caplog):
+def test_a_provider_id_two_packages_register_is_refused_for_both(monkeypatch, caplog):
     caplog.set_level(logging.WARNING, logger="agentkit")
 
     registry = load(monkeypatch, FAKE, DUPLICATE, FAKE_API_KEY=FAKE_KEY)
 
-    fake = registry.providers["fake"]
-    assert (fake.name, fake.plugin.package, fake.state) == ("Fake", "agentkit-fake", "ready")
-    assert list(registry.providers) == ["fake"]
-    warning = next(r.getMessage() for r in caplog.records if "already registered" in r.message)
-    assert "agentkit-duplicate" in warning and "agentkit-fake" in warning
+    entries = [e for e in registry.providers.values() if e.id == "fake"]
+    assert sorted(e.plugin.package for e in entries) == ["agentkit-duplicate", "agentkit-fake"]
+    for entry in entries:
+        assert entry.state == "error" and entry.provider is None
+        assert "agentkit-duplicate" in entry.error and "agentkit-fake" in entry.error
+        assert "AGENTKIT_DISABLE_PLUGINS" in entry.hint
+    assert registry.providers["fake"].plugin.package == "agentkit-fake"  # first found, refused
+    warnings = [r.getMessage() for r in caplog.records if "neither is used" in r.getMessage()]
+    assert len(warnings) == 2
+
+
+def test_disabling_one_of_two_packages_with_one_id_keeps_the_other(monkeypatch):
+    registry = load(
+        monkeypatch,
+        FAKE,
+        DUPLICATE,
+        FAKE_API_KEY=FAKE_KEY,
+        AGENTKIT_DISABLE_PLUGINS="agentkit-duplicate",
+    )
+    assert registry.providers["fake"].state == "ready"
+    assert registry.providers["fake"].plugin.package == "agentkit-fake"
 
 
 @pytest.mark.parametrize("selector", ["good", "agentkit-good"])
@@ -267,3 +283,23 @@ def test_discovery_does_not_import_provider_sdks(tmp_path):
 
 def _dicts(registry: Registry) -> list[dict]:
     return [entry.to_dict() for entry in registry.providers.values()]
+
+
+def test_third_party_plugins_are_marked_and_agentkits_own_are_not(monkeypatch):
+    first_party = Registry.load(HostConfig(plugins=["ollama", "gemini", "azure-openai"]))
+    assert {e.id: e.to_dict()["third_party"] for e in first_party.providers.values()} == {
+        "ollama": False,
+        "gemini": False,
+        "azure-openai": False,
+    }
+    third_party = load(monkeypatch, FAKE, GOOD)
+    assert all(e.to_dict()["third_party"] for e in third_party.providers.values())
+
+
+def test_a_plugin_selection_that_matches_nothing_says_so(monkeypatch):
+    registry = load(monkeypatch, FAKE, GOOD, AGENTKIT_PLUGINS="good,typo")
+
+    assert list(registry.providers) == ["good"]
+    assert registry.notices == [
+        "AGENTKIT_PLUGINS names 'typo', but no installed plugin matched it."
+    ]

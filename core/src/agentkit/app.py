@@ -18,7 +18,6 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from pydantic import ValidationError
 from starlette.applications import Starlette
@@ -33,16 +32,15 @@ from starlette.staticfiles import StaticFiles
 import agentkit
 from agentkit.catalog import Catalog
 from agentkit.config import HostConfig
-from agentkit.errors import AgentKitError
+from agentkit.errors import AgentKitError, HTTPProblem
 from agentkit.limits import RetryPolicy, TimeLimits
-from agentkit.middleware import BearerAuth, RequestContext
+from agentkit.middleware import RequestContext
 from agentkit.provider import ChatParams
 from agentkit.registry import ProviderEntry, Registry
+from agentkit.security import Gatekeeper, problem_response, protected
 from agentkit.watchdog import LoopWatchdog
 
 logger = logging.getLogger("agentkit.app")
-
-API_PATHS = ("/providers", "/models", "/agents", "/chat")
 
 KEEPALIVE = ": keep-alive\n\n"
 """An SSE comment: clients ignore it, proxies see a stream that is still alive."""
@@ -53,33 +51,12 @@ UNSAFE_MODEL_ID = re.compile(r"[\x00-\x1f\x7f?#\\]|(^|/)\.\.?(/|$)")
 ``..`` path segment. Providers put the id in a URL path, where these change the request."""
 
 
-class HTTPProblem(Exception):
-    """An error answered as JSON before any stream starts."""
-
-    def __init__(self, status: int, code: str, message: str, hint: str | None = None, **extra: Any):
-        super().__init__(message)
-        self.status, self.code, self.message, self.hint, self.extra = (
-            status,
-            code,
-            message,
-            hint,
-            extra,
-        )
-
-    def response(self) -> JSONResponse:
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.hint:
-            body["hint"] = self.hint
-        body.update(self.extra)
-        return JSONResponse({"error": body}, status_code=self.status)
-
-
 def create_app(config: HostConfig | None = None, *, registry: Registry | None = None) -> Starlette:
     """Build the host. Without arguments, settings come from the environment and plugins from the
     installed entry points."""
     registry = registry or Registry.load(config)
     config = registry.config
-    middleware = [Middleware(RequestContext)]
+    middleware = [Middleware(RequestContext), Middleware(Gatekeeper, config=config)]
     if config.cors_origins:
         middleware.append(
             Middleware(
@@ -90,9 +67,6 @@ def create_app(config: HostConfig | None = None, *, registry: Registry | None = 
                 expose_headers=["X-Request-ID"],
             )
         )
-    if config.api_key is not None:
-        key = config.api_key.get_secret_value()
-        middleware.append(Middleware(BearerAuth, api_key=key, protected=API_PATHS))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -110,16 +84,17 @@ def create_app(config: HostConfig | None = None, *, registry: Registry | None = 
         lifespan=lifespan,
         routes=[
             Route("/health", health),
-            Route("/providers", providers),
-            Route("/models", models),
-            Route("/models/{provider_id}", models),
-            Route("/agents", agents),
-            Route("/chat/{agent_id}", chat, methods=["POST"]),
+            Route("/providers", protected(providers)),
+            Route("/models", protected(models)),
+            Route("/models/{provider_id}", protected(models)),
+            Route("/agents", protected(agents)),
+            Route("/chat/{agent_id}", protected(chat), methods=["POST"]),
             Mount("/", StaticFiles(packages=[("agentkit", "static")], html=True)),
         ],
         middleware=middleware,
         exception_handlers={HTTPProblem: _problem, HTTPException: _http_exception},
     )
+    app.state.api_key = (config.api_key and config.api_key.get_secret_value()) or None
     app.state.registry = registry
     app.state.catalog = Catalog(registry)
     app.state.retry = RetryPolicy.from_config(config)
@@ -134,7 +109,11 @@ async def health(request: Request) -> Response:
 async def providers(request: Request) -> Response:
     registry: Registry = request.app.state.registry
     return JSONResponse(
-        {"providers": registry.describe(), "default_provider": registry.config.default_provider}
+        {
+            "providers": registry.describe(),
+            "default_provider": registry.config.default_provider,
+            "notices": registry.notices,
+        }
     )
 
 
@@ -312,13 +291,15 @@ def _invalid_body(what: str, exc: ValidationError, prefix: str = "") -> HTTPProb
 
 async def _problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPProblem)
-    return exc.response()
+    return problem_response(exc)
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return HTTPProblem(exc.status_code, code, str(exc.detail)).response()
+    return problem_response(
+        HTTPProblem(exc.status_code, code, str(exc.detail), headers=exc.headers)
+    )
 
 
 __all__ = ["HTTPProblem", "create_app"]

@@ -33,13 +33,13 @@ def _config(**overrides: Any) -> HostConfig:
     return config.model_copy(update={k: v for k, v in overrides.items() if v is not None})
 
 
-def _registry(config: HostConfig, *, quiet: bool = True):
+def _registry(config: HostConfig, *, quiet: bool = True, redactor=None):
     """Load the plugins. ``quiet`` keeps load warnings off the terminal: the tables show them."""
     from agentkit.registry import Registry
 
     if quiet:
         logging.getLogger("agentkit").setLevel(logging.ERROR)
-    return Registry.load(config)
+    return Registry.load(config, redactor=redactor)
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> str:
@@ -79,10 +79,13 @@ def serve(host: str | None, port: int | None, log_level: str | None) -> None:
 
     from agentkit.app import create_app
     from agentkit.logs import configure_logging
+    from agentkit.redaction import Redactor
+    from agentkit.security import open_to_any_host
 
     config = _config(host=host, port=port, log_level=log_level)
-    registry = _registry(config, quiet=False)
-    configure_logging(config.log_level, config.log_format, registry.redact)
+    redactor = Redactor()  # the plugins' secrets join it as they load, before anything is logged
+    configure_logging(config.log_level, config.log_format, redactor)
+    registry = _registry(config, quiet=False, redactor=redactor)
     app = create_app(registry=registry)
     ready = [e.id for e in registry.providers.values() if e.state == "ready"]
     click.echo(
@@ -90,6 +93,12 @@ def serve(host: str | None, port: int | None, log_level: str | None) -> None:
         f"providers: {', '.join(ready) or 'none ready (run `agentkit providers`)'}",
         err=True,
     )
+    if open_to_any_host(config):
+        click.echo(
+            f"warning: bound to {config.host} with no AGENTKIT_ALLOWED_HOSTS, so any Host name is "
+            "accepted; set AGENTKIT_ALLOWED_HOSTS to the names clients use, and AGENTKIT_API_KEY.",
+            err=True,
+        )
     uvicorn.run(app, host=config.host, port=config.port, log_config=None, access_log=False)
 
 
@@ -100,17 +109,32 @@ def providers(as_json: bool) -> None:
     registry = _registry(_config())
     entries = registry.describe()
     if as_json:
-        document = {"providers": entries, "agent_errors": registry.agent_errors}
+        document = {
+            "providers": entries,
+            "agent_errors": registry.agent_errors,
+            "notices": registry.notices,
+        }
         click.echo(json.dumps(document, indent=2))
         return
-    if not entries:
+    if not entries and not registry.notices:
         click.echo("No provider plugins are installed. Try: pip install agentkit-ollama")
-    else:
+    elif entries:
         rows = [
-            [e["id"], e["name"], e["package"], e["version"], e["state"], e["error"] or ""]
+            [
+                e["id"],
+                e["name"],
+                e["package"] + (" *" if e["third_party"] else ""),
+                e["version"],
+                e["state"],
+                e["error"] or "",
+            ]
             for e in entries
         ]
         click.echo(_table(rows, ["ID", "NAME", "PACKAGE", "VERSION", "STATE", "REASON"]))
+        if any(e["third_party"] for e in entries):
+            click.echo("(* third-party plugin: not shipped by AgentKit)")
+    for notice in registry.notices:
+        click.echo(notice, err=True)
     for problem in registry.agent_errors:
         click.echo(f"{problem['plugin']} ({problem['package']}): {problem['error']}", err=True)
 

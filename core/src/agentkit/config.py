@@ -19,6 +19,9 @@ class HostConfig(BaseSettings):
     port: int = Field(8000, ge=0, le=65535, validation_alias="AGENTKIT_PORT")
     api_key: SecretStr | None = Field(None, validation_alias="AGENTKIT_API_KEY")
     cors_origins: CommaList = Field(default_factory=list, validation_alias="AGENTKIT_CORS_ORIGINS")
+    allowed_hosts: CommaList = Field(
+        default_factory=list, validation_alias="AGENTKIT_ALLOWED_HOSTS"
+    )
 
     plugins: CommaList = Field(default_factory=list, validation_alias="AGENTKIT_PLUGINS")
     disable_plugins: CommaList = Field(
@@ -51,7 +54,7 @@ class HostConfig(BaseSettings):
     )
     log_format: Literal["text", "json"] = Field("text", validation_alias="AGENTKIT_LOG_FORMAT")
 
-    @field_validator("cors_origins", "plugins", "disable_plugins", mode="before")
+    @field_validator("cors_origins", "allowed_hosts", "plugins", "disable_plugins", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

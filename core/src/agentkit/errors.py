@@ -13,7 +13,8 @@ host turns them into an HTTP error before a stream starts and an AG-UI ``RUN_ERR
     ├── ContextLengthExceeded        context_length_exceeded
     ├── UpstreamUnavailable          upstream_unavailable
     ├── UpstreamTimeout              upstream_timeout
-    └── UpstreamError                upstream_error          (retried)
+    ├── UpstreamError                upstream_error          (retried)
+    └── HTTPProblem                  (its own code)          an HTTP error before any stream
 """
 
 from __future__ import annotations
@@ -117,6 +118,28 @@ class UpstreamTimeout(AgentKitError):
 class UpstreamError(AgentKitError):
     code = "upstream_error"
     retryable = True
+
+
+class HTTPProblem(AgentKitError):
+    """An error the host answers with an HTTP status and a JSON body before any stream starts:
+    ``{"error": {"code", "message", "hint"?, ...extra}}``. Its codes are those of docs/errors.md's
+    HTTP table (``invalid_body``, ``unauthorized``...), not run error codes."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        **extra: object,
+    ) -> None:
+        super().__init__(message, hint=hint, status_code=status)
+        self.status, self.code, self.headers, self.extra = status, code, headers, extra
+
+    def body(self) -> dict[str, dict[str, object]]:
+        return {"error": {**self.to_dict(), **self.extra}}
 
 
 def from_status(

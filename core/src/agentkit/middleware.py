@@ -1,21 +1,24 @@
-"""ASGI middleware: request ids with an access log line, and optional bearer-token auth.
+"""ASGI middleware: a request id and an access log line for every request (the request checks
+and authentication are in ``agentkit.security``).
 
-Both are plain ASGI so streaming responses pass through untouched.
+Plain ASGI, so streaming responses pass through untouched.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
+import re
 import time
 import uuid
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agentkit.logs import request_id
 
 access_log = logging.getLogger("agentkit.access")
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+"""A client's ``X-Request-ID`` is used when it looks like one; it goes into every log line."""
 
 
 class RequestContext:
@@ -30,7 +33,8 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        rid = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex[:16]
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
         token = request_id.set(rid)
         started = time.perf_counter()
         status = 500
@@ -53,41 +57,3 @@ class RequestContext:
                 (time.perf_counter() - started) * 1000,
             )
             request_id.reset(token)
-
-
-class BearerAuth:
-    """Requires ``Authorization: Bearer <AGENTKIT_API_KEY>`` on the API paths. The page's static
-    files and ``/health`` stay public: the page asks the person for the key."""
-
-    def __init__(self, app: ASGIApp, api_key: str, protected: tuple[str, ...]) -> None:
-        self.app = app
-        self.expected = f"Bearer {api_key}".encode()
-        self.protected = protected
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] == "OPTIONS"
-            or not self._guards(scope["path"])
-        ):
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope["headers"]).get(b"authorization", b"")
-        if hmac.compare_digest(given, self.expected):
-            await self.app(scope, receive, send)
-            return
-        response = JSONResponse(
-            {
-                "error": {
-                    "code": "unauthorized",
-                    "message": "This AgentKit host requires an API key.",
-                    "hint": "Send the header 'Authorization: Bearer <AGENTKIT_API_KEY>'.",
-                }
-            },
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-        await response(scope, receive, send)
-
-    def _guards(self, path: str) -> bool:
-        return any(path == p or path.startswith(p + "/") for p in self.protected)

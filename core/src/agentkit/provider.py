@@ -157,10 +157,16 @@ class Provider:
         return available[0], f"{configured} is not available; using {available[0]} instead."
 
     def secret_values(self) -> list[str]:
-        """The values of every ``SecretStr`` setting, so the host can redact them anywhere."""
+        """What the host must never show: every ``SecretStr`` setting, and the credentials inside
+        any URL setting (with the base64 ``user:password`` form an HTTP client derives from
+        them). Override it to add more, such as header values."""
+        from agentkit.redaction import url_secrets
+
         values = []
         for name in type(self.settings).model_fields:
             value = getattr(self.settings, name, None)
             if isinstance(value, SecretStr) and value.get_secret_value():
                 values.append(value.get_secret_value())
+            elif isinstance(value, str):
+                values += url_secrets(value)
         return values

@@ -1,5 +1,6 @@
 """Explaining settings to people: environment-variable names, missing and invalid values, and a
-JSON view of a settings object with secrets hidden."""
+JSON view of a settings object with secrets hidden (``SecretStr`` values, and credentials inside
+any URL)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from pydantic import AliasChoices, SecretStr, ValidationError
 from pydantic_settings import BaseSettings
+
+from agentkit.redaction import mask_url_credentials
 
 
 def env_names(settings_class: type[BaseSettings], field_name: str) -> list[str]:
@@ -72,7 +75,9 @@ def describe_settings(settings: BaseSettings) -> dict[str, Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    if isinstance(value, str):
+        return mask_url_credentials(value)
+    if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]

@@ -8,7 +8,6 @@ first chat model is built.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 from agentkit import AgentKitError, ChatParams, Model, Provider
 from agentkit_ollama.settings import OllamaSettings
@@ -87,13 +86,9 @@ class OllamaProvider(Provider):
         return translate(exc, self.settings.base_url)
 
     def secret_values(self) -> list[str]:
-        """Header values, the API key and a password in the URL: none may ever be shown."""
+        """Header values too (the core covers the API key and the URL's password)."""
         values = super().secret_values()
-        values += [value.get_secret_value() for value in self.settings.headers.values()]
-        password = urlsplit(self.settings.base_url).password
-        if password:
-            values += [password, unquote(password)]
-        return values
+        return values + [value.get_secret_value() for value in self.settings.headers.values()]
 
 
 def same_model(listed: str, wanted: str) -> bool:

@@ -35,11 +35,10 @@ async def measure(provider_id: str, builds: int) -> tuple[float, float]:
     """(median CPU ms per build, MB of resident memory added by ``builds`` models)."""
     from agentkit import ChatParams
     from agentkit.config import HostConfig
-    from agentkit.registry import Registry
+    from agentkit.host import Host
 
     os.environ.update(ENV[provider_id])
-    registry = Registry.load(HostConfig(plugins=[provider_id]))
-    provider = registry.providers[provider_id].provider
+    provider = Host.load(HostConfig(plugins=[provider_id])).registry.providers[provider_id].provider
     model = TARGETS[provider_id].model
     keep = [provider.chat_model(model, ChatParams())]  # imports the SDK: not counted
     rss_before = procs.rss_mb(os.getpid())["rss"]

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import httpx
 
+from agentkit.testing import parse_sse, run_input
 from bench import procs
 from bench.setup import TARGETS, installed
-from tests.agui import parse_sse, run_input
 
 CYCLE = [
     "none",

@@ -165,10 +165,10 @@ async def _warm_up(client, base, upstream, model, target) -> None:
 
 
 def _providers() -> dict[str, Any]:
-    from agentkit.registry import Registry
+    from agentkit.host import Host
 
-    registry = Registry.load()
-    return {pid: e.provider for pid, e in registry.providers.items() if e.provider is not None}
+    entries = Host.load().registry.providers
+    return {pid: e.provider for pid, e in entries.items() if e.provider is not None}
 
 
 def _diff(a: float | None, b: float | None) -> float | None:

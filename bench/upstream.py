@@ -4,10 +4,11 @@
     python -m bench.upstream ollama-lean --port P                  a lean NDJSON /api/chat
     python -m bench.upstream hang --port P                         accepts, never answers
 
-The emulators are the ones in ``tests/emulators`` (the real wire formats), with two changes for
-long runs: they keep only their last requests, and ``POST /_bench`` sets the reply length and
-delays, e.g. ``{"tokens": 2000, "first_token_delay": 0, "token_delay": 0}``, and the faults of
-``bench.faults``: ``{"fault": "stall"}`` and the other names of ``FAULTS`` (``"none"`` clears).
+The emulators are the ones each plugin ships (``agentkit_ollama.testing`` and the like: the real
+wire formats), with two changes for long runs: they keep only their last requests, and
+``POST /_bench`` sets the reply length and delays, e.g. ``{"tokens": 2000, "first_token_delay": 0,
+"token_delay": 0}``, and the faults of ``bench.faults``: ``{"fault": "stall"}`` and the other names
+of ``FAULTS`` (``"none"`` clears).
 
 ``ollama-lean`` speaks the same NDJSON as Ollama's ``/api/chat`` but encodes each reply once and
 writes it in one piece: it shows what the host costs when the upstream costs almost nothing.
@@ -52,15 +53,15 @@ def reply_of(tokens: int) -> str:
 def emulator_app(kind: str) -> Starlette:
     """The test suite's emulator for ``kind``, with the ``/_bench`` knob route."""
     if kind == "ollama":
-        from tests.emulators.ollama import OllamaEmulator
+        from agentkit_ollama.testing import OllamaEmulator
 
         emulator: Any = OllamaEmulator()
     elif kind == "gemini":
-        from tests.emulators.gemini import GeminiEmulator
+        from agentkit_gemini.testing import GeminiEmulator
 
         emulator = GeminiEmulator()
     elif kind == "azure-openai":
-        from tests.emulators.azure_openai import AzureOpenAIEmulator
+        from agentkit_azure_openai.testing import AzureOpenAIEmulator
 
         emulator = AzureOpenAIEmulator()
     else:

@@ -11,7 +11,7 @@ import agentkit_fake
 from agentkit.app import create_app
 from agentkit.config import HostConfig
 from agentkit.registry import Registry
-from tests.servers import serve
+from agentkit.testing import serve
 
 FAKE_KEY = "sk-fake-secret-0123456789"
 

@@ -13,8 +13,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 
 import agentkit
 import agentkit_fake
+from agentkit.testing import chat, error_of, parse_sse, run_input, text_of
 from agentkit_fake import usage_chunk
-from tests.agui import chat, error_of, parse_sse, run_input, text_of
 
 
 def types(events) -> list[str]:

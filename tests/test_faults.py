@@ -16,15 +16,14 @@ import pytest
 from agentkit.app import create_app
 from agentkit.config import HostConfig
 from agentkit.registry import Registry
-from tests.agui import chat, error_of, run_input, text_of
-from tests.emulators.azure_openai import DEFAULT_KEY as AZURE_KEY
-from tests.emulators.azure_openai import AzureOpenAIEmulator
-from tests.emulators.base import Emulator
-from tests.emulators.gemini import DEFAULT_KEY as GEMINI_KEY
-from tests.emulators.gemini import GeminiEmulator
-from tests.emulators.ollama import OllamaEmulator
+from agentkit.testing import chat, error_of, run_input, serve, text_of
+from agentkit.testing.emulator import Emulator
+from agentkit_azure_openai.testing import DEFAULT_KEY as AZURE_KEY
+from agentkit_azure_openai.testing import AzureOpenAIEmulator
+from agentkit_gemini.testing import DEFAULT_KEY as GEMINI_KEY
+from agentkit_gemini.testing import GeminiEmulator
+from agentkit_ollama.testing import OllamaEmulator
 from tests.raw_upstream import raw_upstream
-from tests.servers import serve
 
 LIMITS = {
     "AGENTKIT_FIRST_TOKEN_TIMEOUT": "1",

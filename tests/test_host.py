@@ -7,7 +7,7 @@ import logging
 
 import httpx
 
-from tests.agui import chat, run_input
+from agentkit.testing import chat, run_input
 from tests.conftest import FAKE_KEY
 
 

@@ -5,55 +5,37 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.venvs import REPO, fresh_venv, install, run
 
 pytestmark = pytest.mark.slow
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+def output(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     """Run ``command`` and return its output; on failure, show what it printed."""
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    result = run(command, cwd, env, timeout=120)
     assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stderr}"
     return result.stdout
 
 
-def uv(*args: str, cwd: Path) -> str:
-    return run(["uv", *args], cwd)
-
-
 @pytest.fixture
 def venv(tmp_path) -> Path:
-    """A new virtual environment with only agentkit-core installed, at the versions of the
-    dependencies this test run uses (so uv finds them in its cache)."""
-    frozen = uv("pip", "freeze", "--exclude-editable", "--python", sys.executable, cwd=tmp_path)
-    pins = [line for line in frozen.splitlines() if not line.lower().startswith("agentkit")]
-    constraints = tmp_path / "constraints.txt"
-    constraints.write_text("\n".join(pins) + "\n")
-    env_dir = tmp_path / "venv"
-    uv("venv", "--quiet", "--python", sys.executable, str(env_dir), cwd=tmp_path)
-    install(env_dir, REPO / "core", constraints)
+    """A new virtual environment with only agentkit-core installed."""
+    env_dir = fresh_venv(tmp_path)
+    install(env_dir, REPO / "core")
     return env_dir
-
-
-def install(env_dir: Path, project: Path, constraints: Path | None = None) -> None:
-    extra = ["--constraint", str(constraints)] if constraints else []
-    python = str(env_dir / "bin" / "python")
-    uv("pip", "install", "--quiet", "--python", python, *extra, str(project), cwd=env_dir.parent)
 
 
 def providers(env_dir: Path, **env: str) -> dict[str, dict]:
     """``agentkit providers --json`` as the venv's own console script prints it, by id."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "VIRTUAL_ENV"))}
-    output = run(
+    printed = output(
         [str(env_dir / "bin" / "agentkit"), "providers", "--json"], env_dir.parent, {**clean, **env}
     )
-    return {p["id"]: p for p in json.loads(output)["providers"]}
+    return {p["id"]: p for p in json.loads(printed)["providers"]}
 
 
 def test_an_installed_plugin_is_discovered_and_an_uninstalled_one_is_gone(venv):
@@ -70,15 +52,8 @@ def test_an_installed_plugin_is_discovered_and_an_uninstalled_one_is_gone(venv):
     )
     assert (ready["package"], ready["state"]) == ("agentkit-fake", "ready")
 
-    uv(
-        "pip",
-        "uninstall",
-        "--quiet",
-        "--python",
-        str(venv / "bin" / "python"),
-        "agentkit-fake",
-        cwd=venv.parent,
-    )
+    python = str(venv / "bin" / "python")
+    output(["uv", "pip", "uninstall", "--quiet", "--python", python, "agentkit-fake"], venv.parent)
     assert providers(venv) == {}
 
 
@@ -112,7 +87,7 @@ def test_two_packages_claiming_one_provider_id_or_entry_point_win_nothing(venv, 
     install(venv, distribution(tmp_path, "agentkit-squatter", "fake", "squat"))
 
     listed = json.loads(
-        run(
+        output(
             [str(venv / "bin" / "agentkit"), "providers", "--json"],
             venv.parent,
             {
@@ -135,7 +110,7 @@ def test_two_packages_claiming_one_provider_id_or_entry_point_win_nothing(venv, 
     [fake] = [p for p in listed if p["id"] == "fake"]
     assert (fake["package"], fake["state"]) == ("agentkit-fake", "ready")  # it keeps working
 
-    table = run(
+    table = output(
         [str(venv / "bin" / "agentkit"), "providers"], venv.parent, {**os.environ, "COLUMNS": "400"}
     )
     assert "agentkit-twin-a *" in table and "neither is used" in table

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 from langchain_core.messages import AIMessageChunk
 
-from tests.agui import check_order, error_of, parse_sse, run_input, text_of
+from agentkit.testing import check_order, error_of, parse_sse, run_input, text_of
 
 
 def raw_chat(url: str, body: dict) -> str:

@@ -15,7 +15,7 @@ import pytest
 from agentkit.app import create_app
 from agentkit.config import HostConfig
 from agentkit.registry import Registry
-from tests.agui import chat, error_of, run_input, text_of
+from agentkit.testing import chat, error_of, run_input, serve, text_of
 from tests.plugins_for_tests import (
     AGENTS_RAISE,
     EXITING,
@@ -25,7 +25,6 @@ from tests.plugins_for_tests import (
     installed,
     unruly,
 )
-from tests.servers import serve
 
 
 @pytest.fixture

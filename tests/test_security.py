@@ -20,8 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
-from tests.agui import run_input
-from tests.servers import free_port, serve
+from agentkit.testing import free_port, run_input, serve
 
 KEY = "host-key-9f8e7d6c5b4a"
 

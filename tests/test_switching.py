@@ -8,13 +8,12 @@ from collections.abc import Iterator
 import pytest
 
 from agentkit.app import create_app
-from tests.agui import chat, run_input, text_of
-from tests.emulators.azure_openai import DEFAULT_KEY as AZURE_KEY
-from tests.emulators.azure_openai import AzureOpenAIEmulator
-from tests.emulators.gemini import DEFAULT_KEY as GEMINI_KEY
-from tests.emulators.gemini import GeminiEmulator
-from tests.emulators.ollama import OllamaEmulator
-from tests.servers import serve
+from agentkit.testing import chat, run_input, serve, text_of
+from agentkit_azure_openai.testing import DEFAULT_KEY as AZURE_KEY
+from agentkit_azure_openai.testing import AzureOpenAIEmulator
+from agentkit_gemini.testing import DEFAULT_KEY as GEMINI_KEY
+from agentkit_gemini.testing import GeminiEmulator
+from agentkit_ollama.testing import OllamaEmulator
 
 
 @pytest.fixture

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.emulators.gemini import DEFAULT_KEY as GEMINI_KEY
-from tests.emulators.gemini import GeminiEmulator
-from tests.emulators.ollama import OllamaEmulator
-from tests.servers import serve
+from agentkit.testing import serve
+from agentkit.testing.plugin import start_host
+from agentkit_gemini.testing import DEFAULT_KEY as GEMINI_KEY
+from agentkit_gemini.testing import GeminiEmulator
+from agentkit_ollama.testing import OllamaEmulator
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,21 +71,15 @@ def emulators() -> Iterator[Emulators]:
 def host(monkeypatch, emulators: Emulators) -> Iterator[Callable[..., str]]:
     """``host(**env)`` starts the real host (plugins found by entry point) with Ollama and Gemini
     pointed at their emulators, after setting ``env``; returns its base URL."""
-    from agentkit.app import create_app
-
-    monkeypatch.setenv("OLLAMA_BASE_URL", emulators.ollama_url)
-    monkeypatch.setenv("GEMINI_API_KEY", GEMINI_KEY)
-    monkeypatch.setenv("GEMINI_BASE_URL", emulators.gemini_url)
-    monkeypatch.setenv("DEFAULT_PROVIDER", "ollama")
-    monkeypatch.setenv("AGENTKIT_RETRY_ATTEMPTS", "1")
+    settings = {
+        "OLLAMA_BASE_URL": emulators.ollama_url,
+        "GEMINI_API_KEY": GEMINI_KEY,
+        "GEMINI_BASE_URL": emulators.gemini_url,
+        "DEFAULT_PROVIDER": "ollama",
+        "AGENTKIT_RETRY_ATTEMPTS": "1",
+    }
     with ExitStack() as stack:
-
-        def start(**env: str) -> str:
-            for name, value in env.items():
-                monkeypatch.setenv(name, value)
-            return stack.enter_context(serve(create_app()))
-
-        yield start
+        yield lambda **env: start_host(stack, monkeypatch, {**settings, **env})
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.emulators.ollama import OllamaModel
+from agentkit_ollama.testing import OllamaModel
 
 pytestmark = pytest.mark.browser
 

@@ -26,10 +26,11 @@ from agentkit.errors import (
     UpstreamUnavailable,
     from_status,
     parse_retry_after,
-    translate_common,
+    retry_after_of,
 )
 from agentkit.hookspecs import hookimpl
-from agentkit.provider import ChatParams, Model, NotConfigured, Provider, ProviderSettings
+from agentkit.provider import ChatParams, HttpURL, Model, NotConfigured, Provider, ProviderSettings
+from agentkit.translation import from_response, translate_common
 
 try:
     __version__ = version("agentkit-core")
@@ -45,6 +46,7 @@ __all__ = [
     "ChatParams",
     "ContentFiltered",
     "ContextLengthExceeded",
+    "HttpURL",
     "InvalidRequest",
     "Model",
     "ModelNotFound",
@@ -56,8 +58,10 @@ __all__ = [
     "UpstreamTimeout",
     "UpstreamUnavailable",
     "__version__",
+    "from_response",
     "from_status",
     "hookimpl",
     "parse_retry_after",
+    "retry_after_of",
     "translate_common",
 ]

@@ -8,8 +8,8 @@ cached for ``AGENTKIT_LIST_CACHE_TTL`` seconds, failures for at most ``ERROR_TTL
 that comes back shows up soon. Concurrent requests for the same provider, refreshes included,
 share one listing call.
 
-The catalog also holds the chat models built for runs (``chat_models``), which a new listing of
-their provider retires.
+A new listing of a provider is announced to ``on_listed`` (the host retires the chat models built
+for that provider: listing can change what the builder makes).
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from agentkit import watchdog
-from agentkit.chat_models import ChatModels
-from agentkit.errors import AgentKitError, plugin_fault, translate
+from agentkit.errors import AgentKitError
 from agentkit.provider import Model
 from agentkit.registry import ProviderEntry, Registry
+from agentkit.translation import plugin_fault, translate
 
 ERROR_TTL = 5.0
 
@@ -60,13 +61,15 @@ class Listing:
 
 
 class Catalog:
-    def __init__(self, registry: Registry) -> None:
+    def __init__(
+        self, registry: Registry, on_listed: Callable[[str], None] = lambda provider_id: None
+    ) -> None:
         self.registry = registry
         self.timeout = registry.config.list_timeout
         self.ttl = registry.config.list_cache_ttl
+        self.on_listed = on_listed
         self._cache: dict[str, Listing] = {}
         self._pending: dict[str, asyncio.Task[Listing]] = {}
-        self.chat_models = ChatModels()
 
     async def list_all(self, *, refresh: bool = False) -> list[Listing]:
         """Every provider's listing, in registry order."""
@@ -132,7 +135,7 @@ class Catalog:
             del self._pending[provider_id]
         if not task.cancelled() and task.exception() is None:
             self._cache[provider_id] = task.result()
-            self.chat_models.forget(provider_id)
+            self.on_listed(provider_id)
 
     async def _fetch(self, entry: ProviderEntry) -> Listing:
         provider = entry.provider
@@ -159,7 +162,7 @@ class Catalog:
         except (KeyboardInterrupt, SystemExit) as exc:
             return self._failed(entry, plugin_fault(plugin, "list_models", exc))
         except Exception as exc:
-            return self._failed(entry, translate(exc, provider, plugin))
+            return self._failed(entry, translate(exc, provider, plugin, listing=True))
         problem = _not_models(models)
         if problem:
             return self._failed(

@@ -32,8 +32,9 @@ from ag_ui.core import (
 )
 
 from agentkit import watchdog
-from agentkit.errors import AgentKitError, InvalidRequest, UpstreamError, plugin_fault, translate
+from agentkit.errors import AgentKitError, ContentFiltered, InvalidRequest, UpstreamError
 from agentkit.limits import RetryPolicy, TimeLimits, timed
+from agentkit.translation import plugin_fault, translate
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -215,7 +216,7 @@ async def _relay(
         try:
             chunks = run.agent.astream(model, run.messages)
             async for chunk in timed(chunks, run.limits, run_deadline, run.provider.name):
-                _check_chunk(run, chunk)
+                check_chunk(run.provider, chunk, run.plugin)
                 for event in translator.feed(chunk):
                     yield event
             return
@@ -238,15 +239,22 @@ async def _relay(
             await asyncio.sleep(delay)
 
 
-def _check_chunk(run: ChatRun, chunk: AIMessageChunk) -> None:
-    """The provider's check of a chunk; a check that fails with anything but an
-    ``AgentKitError`` is a fault of the plugin."""
+def check_chunk(provider: Provider, chunk: AIMessageChunk, plugin: str = "?") -> None:
+    """The provider's check of a chunk (a check that fails with anything but an
+    ``AgentKitError`` is a fault of ``plugin``), then its ``blocked_finish_reasons``."""
     try:
-        run.provider.check_chunk(chunk)
+        provider.check_chunk(chunk)
     except AgentKitError:
         raise
     except Exception as exc:
-        raise plugin_fault(run.plugin, "check_chunk", exc) from exc
+        raise plugin_fault(plugin, "check_chunk", exc) from exc
+    reason = chunk.response_metadata.get("finish_reason")
+    reason = getattr(reason, "value", reason)
+    if reason and str(reason) in provider.blocked_finish_reasons:
+        raise ContentFiltered(
+            f"{provider.name}'s content filter stopped the answer (finish reason {reason}).",
+            hint="Rephrase the request.",
+        )
 
 
 def _run_error(run: ChatRun, error: AgentKitError) -> RunErrorEvent:

@@ -144,13 +144,13 @@ def providers(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the GET /models answer).")
 def models(provider: str | None, as_json: bool) -> None:
     """List the models of every provider, or of PROVIDER."""
-    from agentkit.catalog import Catalog
+    from agentkit.host import Host
 
     registry = _registry(_config())
     if provider is not None and provider not in registry.providers:
         known = ", ".join(registry.providers) or "none"
         raise click.UsageError(f"there is no provider {provider!r} (installed: {known})")
-    document = asyncio.run(Catalog(registry).document(provider))
+    document = asyncio.run(Host(registry).catalog.document(provider))
     if as_json:
         click.echo(json.dumps(document, indent=2))
         return

@@ -23,7 +23,16 @@ at it) every call returns a transport of its own.
 Timeouts: a connection must open within ``CONNECT_TIMEOUT`` seconds, so a dead address fails in
 seconds, not minutes; the transport enforces it even when an SDK asks for no timeout at all. Reads
 have no limit here: the host bounds the first token, the silence between chunks and the whole run
-the same way for every provider (``agentkit.limits``).
+the same way for every provider (``agentkit.limits``), and listing (``AGENTKIT_LIST_TIMEOUT``).
+
+A lister reads as URL -> JSON -> models::
+
+    async with http.client(self, headers=...) as client:
+        body = await http.get_json(client, f"{self.settings.base_url}/models")
+    return [Model(item["id"]) for item in body["data"]]
+
+An error status, a body that is not JSON, a dead address: each is raised as it is and becomes the
+error a user sees through the host's one error path (``agentkit.translation``).
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ import functools
 import ssl
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -131,6 +140,23 @@ async def close_shared_transports() -> None:
         pools = _pools.pop(asyncio.get_running_loop(), {})
     for _, transport in pools.values():
         await transport.close_pools()
+
+
+def client(owner: object, **kwargs: Any) -> httpx.AsyncClient:
+    """An httpx client on ``owner``'s shared transport, for a lister's requests (``kwargs`` go to
+    ``httpx.AsyncClient``: headers, params...). Open it with ``async with``, so that the host's
+    listing timeout, cancelling the lister, leaves no request behind."""
+    kwargs.setdefault("timeout", timeout())
+    return httpx.AsyncClient(transport=shared_transport(owner), **kwargs)
+
+
+async def get_json(client: httpx.AsyncClient, url: str, **kwargs: Any) -> Any:
+    """GET ``url`` and return its JSON body. An error status raises ``httpx.HTTPStatusError``,
+    a body that is not JSON a ``ValueError``; let them propagate: the host's error path reads the
+    status, the error body and Retry-After from them."""
+    response = await client.get(url, **kwargs)
+    response.raise_for_status()
+    return response.json()
 
 
 def serving_loop() -> asyncio.AbstractEventLoop | None:

@@ -11,9 +11,10 @@ Nothing here imports a provider SDK or LangChain at module level: discovery must
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -29,10 +30,26 @@ class ProviderSettings(BaseSettings):
     Declare each setting as a field; name its environment variable with ``validation_alias``
     (or ``env_prefix`` in ``model_config``). Mark secrets as ``SecretStr``: the host never shows
     their value, only whether they are set. A required field that is missing makes the provider
-    ``unconfigured``, and the message names its environment variable.
+    ``unconfigured``, and the message names its environment variable. An empty variable counts as
+    unset (``KEY=`` must not send an empty key). Type a service address as :data:`HttpURL`.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
+
+
+def _http_url(value: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be a URL starting with http:// or https://, with a host")
+    return value.rstrip("/")
+
+
+HttpURL = Annotated[str, AfterValidator(_http_url)]
+"""A setting that holds a service's address: an http(s) URL with a host, kept without a trailing
+slash. Credentials in it (``https://user:password@host``) are redacted everywhere."""
 
 
 class NotConfigured(Exception):
@@ -111,13 +128,31 @@ class Provider:
     id and parameters (until the provider is listed again). Set ``False`` when what the builder
     makes depends on anything else."""
 
+    unreachable_hint: ClassVar[str | None] = None
+    """What to do when the service does not accept connections, e.g. "Start Ollama (`ollama
+    serve`), or set OLLAMA_BASE_URL." The host's error mapping puts it in the message."""
+
+    auth_hint: ClassVar[str | None] = None
+    """What to do when the service refuses the credentials (401, 403): which settings hold them."""
+
+    blocked_finish_reasons: ClassVar[frozenset[str]] = frozenset({"content_filter"})
+    """Finish reasons that mean the service blocked the answer: the run ends ``content_filtered``
+    instead of looking like a short answer."""
+
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
 
     @property
     def default_model(self) -> str | None:
-        """The model to use when a request names none (usually from a setting)."""
-        return None
+        """The model to use when a request names none: the settings' ``model`` field, if any."""
+        model = getattr(self.settings, "model", None)
+        return model if isinstance(model, str) else None
+
+    @property
+    def endpoint(self) -> str | None:
+        """The service's address, named in messages (the settings' ``base_url``, if any)."""
+        url = getattr(self.settings, "base_url", None)
+        return url if isinstance(url, str) else None
 
     async def list_models(self) -> list[Model]:
         """List the models this provider offers. Called concurrently, under a timeout: it must
@@ -135,13 +170,16 @@ class Provider:
         raise NotImplementedError
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
-        """Map an exception from the SDK to an ``AgentKitError``; ``None`` leaves it to the
-        host's generic mapping (HTTP status codes, connection errors, timeouts)."""
+        """Map an exception only this provider understands to an ``AgentKitError``; ``None``
+        leaves it to the host's generic mapping (``agentkit.translation``), which already reads
+        transport errors, HTTP error answers in the usual envelopes, Retry-After, and
+        context-length and content-filter signals."""
         return None
 
     def check_chunk(self, chunk: AIMessageChunk) -> None:
         """Inspect each streamed chunk; raise ``ContentFiltered`` (or another ``AgentKitError``)
-        for a chunk that says the answer was blocked or cut. The default does nothing."""
+        for a chunk that says the answer was blocked or cut, with more detail than the host's own
+        check of ``blocked_finish_reasons``. The default does nothing."""
 
     def choose_default(self, models: list[Model]) -> tuple[str | None, str | None]:
         """Pick the default model given the listing: ``(model id, notice or None)``.

@@ -133,7 +133,7 @@ def protected(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable:
 
     @functools.wraps(endpoint)
     async def guarded(request: Request) -> Response:
-        key: str | None = request.app.state.api_key
+        key: str | None = request.app.state.host.api_key
         if key is not None and not _authorised(request.headers.get("authorization", ""), key):
             raise HTTPProblem(
                 401,

@@ -11,12 +11,24 @@ import pytest
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError
 
+from agentkit.testing import serve
+from agentkit.testing.plugin import agentkit_env, agentkit_host  # noqa: F401
 from agentkit_azure_openai import auth
 from agentkit_azure_openai.provider import AzureOpenAIProvider
 from agentkit_azure_openai.settings import AzureOpenAISettings
-from tests.emulators.azure_openai import DEFAULT_KEY, SCOPE_TOKENS, AzureOpenAIEmulator
-from tests.hosts import plugin_host
-from tests.servers import serve
+from agentkit_azure_openai.testing import (
+    ACCOUNT,
+    DEFAULT_KEY,
+    RESOURCE_GROUP,
+    SCOPE_TOKENS,
+    SUBSCRIPTION,
+    AzureOpenAIEmulator,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean(agentkit_env) -> None:  # noqa: F811
+    """Every test in an empty folder, without settings from the outer environment."""
 
 
 class FakeCredential:
@@ -80,8 +92,6 @@ def entra_env(monkeypatch, emulator_url: str, credential: FakeCredential) -> Fak
 @pytest.fixture
 def management_env(monkeypatch, entra_env: FakeCredential, emulator_url: str) -> FakeCredential:
     """Entra ID plus the settings for discovery through Azure Resource Manager (the emulator)."""
-    from tests.emulators.azure_openai import ACCOUNT, RESOURCE_GROUP, SUBSCRIPTION
-
     monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", SUBSCRIPTION)
     monkeypatch.setenv("AZURE_RESOURCE_GROUP", RESOURCE_GROUP)
     monkeypatch.setenv("AZURE_OPENAI_RESOURCE", ACCOUNT)
@@ -100,7 +110,6 @@ def make_provider() -> Callable[..., AzureOpenAIProvider]:
 
 
 @pytest.fixture
-def host(monkeypatch) -> Iterator[Callable[..., str]]:
+def host(agentkit_host) -> Callable[..., str]:  # noqa: F811
     """``host(**env)``: a real AgentKit host with only this plugin, on loopback."""
-    with plugin_host(monkeypatch, "azure-openai") as start:
-        yield start
+    return lambda **env: agentkit_host("azure-openai", **env)

@@ -19,33 +19,20 @@ from agentkit import (
     UpstreamError,
     UpstreamUnavailable,
 )
+from agentkit.testing.streams import answer
 from agentkit_azure_openai.errors import AUTH_MESSAGE
 from agentkit_azure_openai.provider import AzureOpenAIProvider
-from tests.emulators.azure_openai import DATA_TOKEN, DEFAULT_KEY, deployment
+from agentkit_azure_openai.testing import DATA_TOKEN, DEFAULT_KEY, deployment
 
 
 def stream(provider: AzureOpenAIProvider, deployment: str = "chat", params=None, *, runs=1):
-    """Stream answers the way the host does (one event loop, a model per run): check each
-    chunk, translate any failure. Returns the chunks of each run."""
-
-    async def one() -> list[AIMessageChunk]:
-        chat = provider.chat_model(deployment, params or ChatParams())
-        chunks = []
-        try:
-            async for chunk in chat.astream("Is it sunny?"):
-                provider.check_chunk(chunk)
-                chunks.append(chunk)
-        except AgentKitError:
-            raise
-        except Exception as exc:
-            error = provider.translate_error(exc)
-            if error is None:
-                raise
-            raise error from exc
-        return chunks
+    """Stream answers the way the host does (one event loop, a model per run). Returns the
+    chunks of each run."""
 
     async def all_runs() -> list[list[AIMessageChunk]]:
-        return [await one() for _ in range(runs)]
+        return [
+            await answer(provider, deployment, "Is it sunny?", params=params) for _ in range(runs)
+        ]
 
     results = asyncio.run(all_runs())
     return results[0] if runs == 1 else results
@@ -208,7 +195,7 @@ def test_a_wrong_key_is_auth_failed(azure_env, monkeypatch, make_provider):
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", "wrong-key-1234")
     with pytest.raises(AuthFailed) as caught:
         stream(make_provider())
-    assert caught.value.message == AUTH_MESSAGE
+    assert caught.value.message.startswith("Azure OpenAI answered HTTP 401: Access denied")
     assert "Keys and Endpoint" in caught.value.hint
     assert "wrong-key-1234" not in caught.value.message + caught.value.hint
 
@@ -217,7 +204,7 @@ def test_a_token_without_the_role_is_auth_failed_with_the_role(entra_env, make_p
     entra_env.tokens["https://cognitiveservices.azure.com/.default"] = "token-without-role"
     with pytest.raises(AuthFailed) as caught:
         stream(make_provider())
-    assert caught.value.message == AUTH_MESSAGE
+    assert caught.value.message.startswith("Azure OpenAI answered HTTP 401")
     assert "Cognitive Services OpenAI User" in caught.value.hint
 
 

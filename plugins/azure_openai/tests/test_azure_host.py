@@ -3,14 +3,10 @@ emulator over AG-UI; and importing the plugin stays cheap."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import httpx
 
-from tests.agui import chat, error_of, run_input, text_of
-from tests.emulators.azure_openai import DEFAULT_KEY
+from agentkit.testing import chat, error_of, run_input, text_of
+from agentkit_azure_openai.testing import DEFAULT_KEY
 
 
 def test_a_chat_streams_the_deployments_answer(azure_env, host, emulator):
@@ -67,10 +63,8 @@ def test_a_wrong_key_is_auth_failed_and_never_shown(azure_env, host, monkeypatch
     base = host()
     error = error_of(chat(base, run_input("hi", model="chat")))
     assert error.code == "auth_failed"
-    assert error.message.startswith(
-        "Azure rejected the credentials (check AZURE_OPENAI_API_KEY or the Entra role "
-        "'Cognitive Services OpenAI User')"
-    )
+    assert error.message.startswith("Azure OpenAI answered HTTP 401")
+    assert "Keys and Endpoint" in error.message  # the hint for a key
     for path in ("/models", "/providers"):
         assert "sk-wrong-secret-0001" not in httpx.get(base + path, timeout=10).text
     assert "sk-wrong-secret-0001" not in error.message
@@ -90,18 +84,11 @@ def test_an_unsupported_api_version_names_the_setting(azure_env, host, monkeypat
     assert "AZURE_OPENAI_API_VERSION" in error.message
 
 
-def test_429_is_retried_honouring_retry_after_then_succeeds(azure_env, host, emulator):
-    emulator.fail(429, headers={"Retry-After": "0"}, times=1)
-    events = chat(host(), run_input("hi", model="chat"))
-    assert text_of(events) == emulator.reply
-    assert len(emulator.chat_requests()) == 2
-
-
 def test_429_beyond_the_retries_is_rate_limited(azure_env, host, emulator):
     emulator.fail(429, headers={"retry-after-ms": "10"}, times=10)
-    error = error_of(chat(host(), run_input("hi", model="chat")))
+    error = error_of(chat(host(AGENTKIT_RETRY_ATTEMPTS="3"), run_input("hi", model="chat")))
     assert error.code == "rate_limited"
-    assert len(emulator.chat_requests()) == 3  # AGENTKIT_RETRY_ATTEMPTS' default
+    assert len(emulator.chat_requests()) == 3
 
 
 def test_a_blocked_prompt_is_content_filtered(azure_env, host, emulator):
@@ -116,19 +103,6 @@ def test_a_blocked_answer_is_content_filtered_not_empty(azure_env, host, emulato
     error = error_of(chat(host(), run_input("hi", model="chat")))
     assert error.code == "content_filtered"
     assert "answer" in error.message and "sexual: medium" in error.message
-
-
-def test_importing_the_plugin_imports_no_sdk():
-    code = (
-        "import sys, json, agentkit_azure_openai.plugin\n"
-        "print(json.dumps(sorted(m for m in ('langchain_openai', 'openai', 'azure.identity',"
-        " 'azure.core', 'httpx') if m in sys.modules)))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
-    )
-    loaded = json.loads(result.stdout)
-    assert not {"langchain_openai", "openai", "azure.identity"} & set(loaded)
 
 
 def test_the_key_is_not_in_the_providers_document(azure_env, host):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.emulators.azure_openai import DEFAULT_KEY
+from agentkit_azure_openai.testing import DEFAULT_KEY
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -8,7 +8,8 @@ import asyncio
 import pytest
 
 from agentkit import AuthFailed, ChatParams, UpstreamUnavailable
-from tests.emulators.azure_openai import (
+from agentkit.testing import list_models
+from agentkit_azure_openai.testing import (
     ACCOUNT,
     DATA_TOKEN,
     DEFAULT_KEY,
@@ -19,7 +20,7 @@ from tests.emulators.azure_openai import (
 
 
 def listed(provider) -> dict[str, dict]:
-    return {m.id: m.to_dict(provider.id) for m in asyncio.run(provider.list_models())}
+    return {m.id: m.to_dict(provider.id) for m in list_models(provider)}
 
 
 def test_configured_deployments_are_listed(azure_env, monkeypatch, make_provider, emulator):
@@ -136,7 +137,7 @@ def test_a_failed_management_listing_falls_back_with_a_notice(
 ):
     monkeypatch.setenv("AZURE_OPENAI_RESOURCE", "not-my-account")
     provider = make_provider()
-    models = asyncio.run(provider.list_models())
+    models = list_models(provider)
     assert [(m.id, m.available, m.details["source"]) for m in models] == [
         ("chat", True, "configured")
     ]
@@ -155,7 +156,7 @@ def test_management_discovery_needs_entra_id(management_env, monkeypatch, make_p
 def test_no_entra_token_fails_the_listing(management_env, make_provider):
     management_env.refuse = "No credential in this chain provided a token."
     with pytest.raises(AuthFailed, match="Azure rejected the credentials"):
-        asyncio.run(make_provider().list_models())
+        list_models(make_provider())
 
 
 def test_the_default_falls_back_when_the_configured_deployment_is_gone(
@@ -164,7 +165,7 @@ def test_the_default_falls_back_when_the_configured_deployment_is_gone(
     emulator.data_plane_listing = True
     monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENT", "deleted")
     provider = make_provider()
-    models = asyncio.run(provider.list_models())
+    models = list_models(provider)
     default, notice = provider.choose_default(models)
     assert default != "deleted" and default in {m.id for m in models if m.available}
     assert "deleted is not available" in notice

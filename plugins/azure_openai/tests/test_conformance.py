@@ -3,7 +3,7 @@
 import pytest
 
 from agentkit.testing import ProviderConformance
-from tests.emulators.azure_openai import DEFAULT_KEY, AzureOpenAIEmulator
+from agentkit_azure_openai.testing import DEFAULT_KEY, AzureOpenAIEmulator
 
 
 class TestAzureOpenAIConformance(ProviderConformance):
@@ -23,5 +23,5 @@ class TestAzureOpenAIConformance(ProviderConformance):
             "AZURE_OPENAI_MODEL": "gpt-4o",
         }
 
-    def fail_upstream(self, upstream, status: int, *, times: int) -> None:
-        upstream.fail(status, times=times, on="")  # listing and chat alike
+    def fail_upstream(self, upstream, status: int, *, times: int, headers=None) -> None:
+        upstream.fail(status, times=times, headers=headers, on="")  # listing and chat alike

@@ -1,5 +1,5 @@
-"""Fixtures for the Gemini plugin's tests: the Gemini emulator on loopback, the provider pointed
-at it, and a real AgentKit host that discovers the plugin through its entry point."""
+"""Fixtures for the Gemini plugin's tests: a clean environment, the Gemini emulator on loopback,
+the provider pointed at it, and a real AgentKit host that discovers the plugin by entry point."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from agentkit.testing import serve
+from agentkit.testing.plugin import agentkit_env, agentkit_host  # noqa: F401
 from agentkit_gemini.provider import GeminiProvider
 from agentkit_gemini.settings import GeminiSettings
-from tests.emulators.gemini import DEFAULT_KEY, GeminiEmulator
-from tests.hosts import plugin_host
-from tests.servers import serve
+from agentkit_gemini.testing import DEFAULT_KEY, GeminiEmulator
+
+
+@pytest.fixture(autouse=True)
+def _clean(agentkit_env) -> None:  # noqa: F811
+    """Every test in an empty folder, without settings from the outer environment."""
 
 
 @pytest.fixture
@@ -39,7 +44,6 @@ def provider(gemini_env: str) -> GeminiProvider:
 
 
 @pytest.fixture
-def host(monkeypatch) -> Iterator[Callable[..., str]]:
+def host(agentkit_host) -> Callable[..., str]:  # noqa: F811
     """``host(**env)``: a real AgentKit host with only this plugin, on loopback."""
-    with plugin_host(monkeypatch, "gemini") as start:
-        yield start
+    return lambda **env: agentkit_host("gemini", **env)

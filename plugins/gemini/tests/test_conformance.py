@@ -3,7 +3,7 @@
 import pytest
 
 from agentkit.testing import ProviderConformance
-from tests.emulators.gemini import DEFAULT_KEY, GeminiEmulator
+from agentkit_gemini.testing import DEFAULT_KEY, GeminiEmulator
 
 
 class TestGeminiConformance(ProviderConformance):

@@ -9,7 +9,6 @@ import pytest
 from langchain_core.messages import AIMessageChunk
 
 from agentkit import (
-    AgentKitError,
     AuthFailed,
     ChatParams,
     ContentFiltered,
@@ -18,34 +17,15 @@ from agentkit import (
     RateLimited,
     UpstreamError,
 )
+from agentkit.testing import serve, stream_answer
 from agentkit_gemini.provider import GeminiProvider
 from agentkit_gemini.settings import GeminiSettings
-from tests.emulators.gemini import DEFAULT_KEY, error_body, retry_info
-from tests.servers import serve
+from agentkit_gemini.testing import DEFAULT_KEY, error_body, retry_info
 
 
 def stream(provider: GeminiProvider, model: str = "gemini-2.5-flash", params=None, tools=None):
     """Stream one answer the way the host does: check each chunk, translate any failure."""
-
-    async def run() -> list[AIMessageChunk]:
-        chat = provider.chat_model(model, params or ChatParams())
-        if tools:
-            chat = chat.bind_tools(tools)
-        chunks = []
-        try:
-            async for chunk in chat.astream("What is the weather?"):
-                provider.check_chunk(chunk)
-                chunks.append(chunk)
-        except AgentKitError:
-            raise
-        except Exception as exc:
-            error = provider.translate_error(exc)
-            if error is None:
-                raise
-            raise error from exc
-        return chunks
-
-    return asyncio.run(run())
+    return stream_answer(provider, model, "What is the weather?", params=params, tools=tools)
 
 
 def text(chunks: list[AIMessageChunk]) -> str:
@@ -105,7 +85,7 @@ def test_a_base_url_path_prefix_is_kept(monkeypatch, emulator):
 
 
 def test_tool_calls_arrive_as_tool_call_chunks(provider, emulator):
-    emulator.tool_call = {"name": "get_weather", "args": {"city": "Paris"}}
+    emulator.tool_call = {"name": "get_weather", "arguments": {"city": "Paris"}}
     tool = {
         "type": "function",
         "function": {

@@ -4,15 +4,11 @@ emulator."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-
 import httpx
 from ag_ui.core import EventType
 
-from tests.agui import chat, error_of, run_input, text_of
-from tests.emulators.gemini import DEFAULT_KEY, error_body, model_entry, retry_info
+from agentkit.testing import chat, error_of, run_input, text_of
+from agentkit_gemini.testing import DEFAULT_KEY, error_body, model_entry, retry_info
 
 
 def models_document(base_url: str) -> dict:
@@ -83,25 +79,6 @@ def test_chat_model_and_params_reach_the_wire(host, gemini_env, emulator):
     assert (config["stopSequences"], config["seed"]) == (["###"], 11)
 
 
-def test_tool_call_events(host, gemini_env, emulator):
-    emulator.tool_call = {"name": "get_weather", "args": {"city": "Oslo"}}
-    tools = [
-        {
-            "name": "get_weather",
-            "description": "Weather for a city.",
-            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-        }
-    ]
-    events = chat(host(), gemini_run("Weather in Oslo?", tools=tools))
-    kinds = [e.type for e in events]
-    assert EventType.TOOL_CALL_START in kinds and EventType.TOOL_CALL_END in kinds
-    start = next(e for e in events if e.type == EventType.TOOL_CALL_START)
-    assert start.tool_call_name == "get_weather"
-    args = "".join(e.delta for e in events if e.type == EventType.TOOL_CALL_ARGS)
-    assert args.replace(" ", "") == '{"city":"Oslo"}'
-    assert events[-1].type == EventType.RUN_FINISHED
-
-
 def test_blocked_prompt_is_a_run_error(host, gemini_env, emulator):
     emulator.block_prompt = "SAFETY"
     error = error_of(chat(host(), gemini_run()))
@@ -151,29 +128,3 @@ def test_chat_while_unconfigured_is_refused(host):
     response = httpx.post(f"{host()}/chat/chat", json=gemini_run(), timeout=10)
     assert response.status_code == 409
     assert "GEMINI_API_KEY" in response.json()["error"]["message"]
-
-
-def test_client_disconnect_cancels_the_upstream_stream(host, gemini_env, emulator):
-    emulator.reply = " ".join(["word"] * 1000)  # 50 s at this pace
-    emulator.token_delay = 0.05
-    base = host()
-    with httpx.stream("POST", f"{base}/chat/chat", json=gemini_run(), timeout=10) as response:
-        for line in response.iter_lines():
-            if "TEXT_MESSAGE_CONTENT" in line:
-                break
-    deadline = time.monotonic() + 15  # a liveness bound; the reply lasts far longer
-    while emulator.disconnects == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert emulator.disconnects == 1
-
-
-def test_plugin_import_does_not_load_the_sdk():
-    code = (
-        "import sys, agentkit_gemini.plugin\n"
-        "loaded = [m for m in ('langchain_google_genai', 'google.genai') if m in sys.modules]\n"
-        "print(','.join(loaded))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert result.stdout.strip() == ""

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
 from agentkit import AuthFailed, RateLimited, UpstreamError, UpstreamUnavailable
+from agentkit.testing import free_port, list_models
 from agentkit_gemini.provider import GeminiProvider
 from agentkit_gemini.settings import GeminiSettings
-from tests.emulators.gemini import DEFAULT_KEY, error_body, model_entry, retry_info
-from tests.servers import free_port
-
-
-def list_models(provider: GeminiProvider):
-    return asyncio.run(provider.list_models())
+from agentkit_gemini.testing import DEFAULT_KEY, error_body, model_entry, retry_info
 
 
 def test_lists_only_models_that_can_chat(provider, emulator):
@@ -104,7 +98,7 @@ def test_server_error(provider, emulator):
 
 def test_a_base_url_that_is_not_gemini(provider, emulator):
     emulator.fail(404, "Not Found")
-    with pytest.raises(UpstreamUnavailable, match="does not serve the Gemini models API") as caught:
+    with pytest.raises(UpstreamError, match="Gemini has no model list at http") as caught:
         list_models(provider)
     assert "GEMINI_BASE_URL" in caught.value.hint
 

@@ -1,5 +1,5 @@
-"""Fixtures for the Ollama plugin's tests: the Ollama emulator on loopback, the provider pointed
-at it, and a real AgentKit host that discovers the plugin through its entry point."""
+"""Fixtures for the Ollama plugin's tests: a clean environment, the Ollama emulator on loopback,
+the provider pointed at it, and a real AgentKit host that discovers the plugin by entry point."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from agentkit.testing import free_port, serve
+from agentkit.testing.plugin import agentkit_env, agentkit_host  # noqa: F401
 from agentkit_ollama.provider import OllamaProvider
 from agentkit_ollama.settings import OllamaSettings
-from tests.emulators.ollama import OllamaEmulator
-from tests.hosts import plugin_host
-from tests.servers import free_port, serve
+from agentkit_ollama.testing import OllamaEmulator
+
+
+@pytest.fixture(autouse=True)
+def _clean(agentkit_env) -> None:  # noqa: F811
+    """Every test in an empty folder, without settings from the outer environment."""
 
 
 @pytest.fixture
@@ -44,7 +49,6 @@ def dead_url() -> str:
 
 
 @pytest.fixture
-def host(monkeypatch) -> Iterator[Callable[..., str]]:
+def host(agentkit_host) -> Callable[..., str]:  # noqa: F811
     """``host(**env)``: a real AgentKit host with only this plugin, on loopback."""
-    with plugin_host(monkeypatch, "ollama") as start:
-        yield start
+    return lambda **env: agentkit_host("ollama", **env)

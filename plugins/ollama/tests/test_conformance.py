@@ -3,7 +3,7 @@
 import pytest
 
 from agentkit.testing import ProviderConformance
-from tests.emulators.ollama import OllamaEmulator
+from agentkit_ollama.testing import OllamaEmulator
 
 
 class TestOllamaConformance(ProviderConformance):
@@ -18,9 +18,9 @@ class TestOllamaConformance(ProviderConformance):
     def working_env(self, url: str) -> dict[str, str]:
         return {"OLLAMA_BASE_URL": url, "OLLAMA_API_KEY": "ollama-secret-0123"}
 
-    def fail_upstream(self, upstream, status: int, *, times: int) -> None:
+    def fail_upstream(self, upstream, status: int, *, times: int, headers=None) -> None:
         if status == 404:  # what Ollama answers for a model that is not pulled
             body = {"error": f'model "{self.model}" not found, try pulling it first'}
-            upstream.fail(404, body, times=times)
+            upstream.fail(404, body, times=times, headers=headers)
         else:
-            upstream.fail(status, times=times)
+            upstream.fail(status, times=times, headers=headers)

@@ -12,11 +12,10 @@ import pytest
 from langchain_core.messages import AIMessageChunk
 
 from agentkit import AgentKitError, ChatParams
-from agentkit.errors import translate_common
+from agentkit.testing import serve, stream_answer
 from agentkit_ollama.provider import OllamaProvider
 from agentkit_ollama.settings import OllamaSettings
-from tests.emulators.ollama import OllamaEmulator
-from tests.servers import serve
+from agentkit_ollama.testing import OllamaEmulator
 
 WEATHER_TOOL = {
     "type": "function",
@@ -34,14 +33,8 @@ def stream(
     params: ChatParams | None = None,
     tools: list[dict[str, Any]] | None = None,
 ) -> list[AIMessageChunk]:
-    chat_model = provider.chat_model(model, params or ChatParams())
-    if tools:
-        chat_model = chat_model.bind_tools(tools)
-
-    async def collect() -> list[AIMessageChunk]:
-        return [chunk async for chunk in chat_model.astream("What is the weather in Paris?")]
-
-    return asyncio.run(collect())
+    prompt = "What is the weather in Paris?"
+    return stream_answer(provider, model, prompt, params=params, tools=tools)
 
 
 def done(chunks: list[AIMessageChunk]) -> AIMessageChunk:
@@ -51,11 +44,9 @@ def done(chunks: list[AIMessageChunk]) -> AIMessageChunk:
 
 def failure(provider: OllamaProvider, model: str = "qwen:7b", **kw) -> AgentKitError:
     """The error a user sees when streaming fails, as the host maps it."""
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(AgentKitError) as caught:
         stream(provider, model, **kw)
-    error = provider.translate_error(caught.value) or translate_common(caught.value)
-    assert error is not None, repr(caught.value)
-    return error
+    return caught.value
 
 
 def test_streams_the_reply_token_by_token_with_usage(provider, emulator):
@@ -132,10 +123,8 @@ def test_tool_calls_arrive_with_their_arguments(provider, emulator):
 def test_unreachable_server_says_how_to_start_it(dead_url):
     error = failure(OllamaProvider(OllamaSettings(OLLAMA_BASE_URL=dead_url)))
     assert error.code == "upstream_unavailable"
-    assert error.message == (
-        f"Ollama is not reachable at {dead_url}; start it with `ollama serve` "
-        "or set OLLAMA_BASE_URL."
-    )
+    assert error.message == f"Ollama could not be reached at {dead_url}."
+    assert error.hint == OllamaProvider.unreachable_hint
 
 
 def test_model_not_pulled_says_how_to_pull_it(provider):

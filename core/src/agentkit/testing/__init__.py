@@ -1,6 +1,8 @@
-"""The provider conformance kit: check that a provider plugin works with the AgentKit host.
+"""The kit for a provider plugin's tests: conformance checks, an emulator base, an AG-UI client,
+loopback servers and fixtures. It needs pytest, which agentkit-core does not install: add it to
+your test dependencies (``agentkit-core[testing]``).
 
-A plugin's test module subclasses :class:`ProviderConformance` and inherits every check::
+A plugin's conformance test subclasses :class:`ProviderConformance` and inherits every check::
 
     from agentkit.testing import ProviderConformance
 
@@ -8,27 +10,35 @@ A plugin's test module subclasses :class:`ProviderConformance` and inherits ever
         provider_id = "echo"
         ...
 
-The kit needs pytest, which agentkit-core does not install: add it to your test dependencies.
-The AG-UI client (``chat``, ``check_order``...) and ``serve`` are importable from here for a
-plugin's own tests. Authors whose tests sit at their rootdir may instead activate
-``pytest_plugins = ["agentkit.testing.plugin"]`` for the ``agentkit_host`` fixture.
+Its other tests use the rest: an upstream built on :class:`Emulator`, served by :func:`serve`;
+:func:`stream_answer` for the chat model alone; :func:`chat` and friends against a real host from
+the ``agentkit_host`` fixture (``agentkit.testing.plugin``, with ``agentkit_env``).
+docs/plugin-helpers.md lists every name with a line each.
 """
 
 from agentkit.testing.agui import chat, check_order, error_of, parse_sse, run_input, text_of
 from agentkit.testing.conformance import HEAVY_MODULES, ProviderConformance, registered_providers
+from agentkit.testing.emulator import CUT, Emulator, tokens_of
 from agentkit.testing.servers import free_port, serve, silent_server
+from agentkit.testing.streams import answer, list_models, stream_answer
 
 __all__ = [
+    "CUT",
     "HEAVY_MODULES",
+    "Emulator",
     "ProviderConformance",
+    "answer",
     "chat",
     "check_order",
     "error_of",
     "free_port",
+    "list_models",
     "parse_sse",
     "registered_providers",
     "run_input",
     "serve",
     "silent_server",
+    "stream_answer",
     "text_of",
+    "tokens_of",
 ]

@@ -31,6 +31,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from importlib.metadata import entry_points
@@ -39,12 +40,14 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
+from ag_ui.core import EventType
 
 from agentkit.errors import ERROR_CODES
 from agentkit.plugins import ENTRY_POINT_GROUP, new_plugin_manager
 from agentkit.provider import ChatParams, Model, Provider, ProviderSettings
 from agentkit.settings import env_names
 from agentkit.testing.agui import chat, error_of, run_input, text_of
+from agentkit.testing.plugin import HOST_ENV, isolate, start_host
 from agentkit.testing.servers import free_port, serve, silent_server
 
 HEAVY_MODULES = (
@@ -71,14 +74,7 @@ SECRET_NAME = re.compile(
 """A setting or environment variable named like this holds a secret (``API_KEY``, not
 ``MAX_TOKENS``)."""
 
-RETRY_ATTEMPTS = 2
-HOST_ENV = {
-    "AGENTKIT_RETRY_ATTEMPTS": str(RETRY_ATTEMPTS),
-    "AGENTKIT_RETRY_BACKOFF": "0.01",
-    "AGENTKIT_RETRY_DEADLINE": "1",
-    "AGENTKIT_LIST_TIMEOUT": "5",
-}
-"""Host settings for every check: short retries, so 429 and 5xx checks stay fast."""
+RETRY_ATTEMPTS = int(HOST_ENV["AGENTKIT_RETRY_ATTEMPTS"])
 
 CANCEL_WAIT = 5.0
 """Seconds a cancelled listing may take to stop (a liveness bound, not a performance check)."""
@@ -90,6 +86,9 @@ CONCURRENT_RUNS = 120
 
 CONCURRENT_WAIT = 30.0
 """Seconds for every concurrent stream to get its first chunk (a liveness bound)."""
+
+DISCONNECT_WAIT = 15.0
+"""Seconds for a stream the client left to be closed upstream (a liveness bound)."""
 
 BLOCK_LIMIT = 1.0
 """Seconds a lister or a stream may hold the event loop in one go: the host's watchdog warns
@@ -146,9 +145,11 @@ class ProviderConformance:
 
     @pytest.fixture
     def upstream(self) -> Any:
-        """Start the upstream the provider talks to: an emulator or a recorded upstream with
-        ``.app`` (an ASGI app the kit serves) or ``.url``, ``.fail(status, body=None, *,
-        times=1, headers=None)``, ``.cut_after`` and ``.requests``."""
+        """Start the upstream the provider talks to, with ``.app`` (an ASGI app the kit serves)
+        or ``.url``, ``.fail(status, body=None, *, times=1, headers=None)``, ``.cut_after`` and
+        ``.requests``; and, for the streaming checks (skipped without them), ``.reply``,
+        ``.token_delay``, ``.disconnects`` and ``.tool_call``. An ``agentkit.testing.Emulator``
+        has them all."""
         pytest.fail(
             f"{type(self).__name__} must override the `upstream` fixture: return an object with "
             "`.app` or `.url`, `.fail(status, *, times)`, `.cut_after` and `.requests`."
@@ -162,10 +163,12 @@ class ProviderConformance:
             "variables that configure the provider against the upstream at url."
         )
 
-    def fail_upstream(self, upstream: Any, status: int, *, times: int) -> None:
-        """Make the upstream answer the next ``times`` requests with HTTP ``status``. Override
-        it when your upstream needs a specific error body for a status."""
-        upstream.fail(status, times=times)
+    def fail_upstream(
+        self, upstream: Any, status: int, *, times: int, headers: dict[str, str] | None = None
+    ) -> None:
+        """Make the upstream answer the next ``times`` requests with HTTP ``status`` (and
+        ``headers``). Override it when your upstream needs a specific error body for a status."""
+        upstream.fail(status, times=times, headers=headers)
 
     # --- fixtures the checks share ---------------------------------------------------
 
@@ -173,11 +176,8 @@ class ProviderConformance:
     def _isolated_env(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         """Run each check in an empty folder (no ``.env``) without the host's or the
         provider's settings from the outer environment."""
-        monkeypatch.chdir(tmp_path)
         names = set(self.required_env) | set(self.working_env("http://127.0.0.1:9"))
-        for name in list(os.environ):
-            if name in names or name.startswith(("AGENTKIT_", "DEFAULT_")):
-                monkeypatch.delenv(name)
+        isolate(monkeypatch, tmp_path, names)
 
     @pytest.fixture
     def upstream_url(self, upstream: Any) -> Iterator[str]:
@@ -193,14 +193,11 @@ class ProviderConformance:
     def host(self, monkeypatch: pytest.MonkeyPatch, upstream_url: str) -> Iterator[Callable]:
         """``host(env=None)`` starts the host with only this plugin loaded, configured by
         ``env`` (default: ``working_env`` against the upstream); returns its base URL."""
-        from agentkit.app import create_app
-
         with ExitStack() as stack:
 
             def start(env: dict[str, str] | None = None) -> str:
                 settings = self.working_env(upstream_url) if env is None else env
-                self._set_env(monkeypatch, settings)
-                return stack.enter_context(serve(create_app()))
+                return start_host(stack, monkeypatch, {**self._host_env(), **settings})
 
             yield start
 
@@ -419,6 +416,64 @@ class ProviderConformance:
         base = host()
         self.fail_upstream(upstream, status, times=RETRY_ATTEMPTS + 1)
         self._assert_error_code(chat(base, self._run_input()), status, f"HTTP {status}")
+
+    def test_a_rate_limit_is_retried_after_the_wait_asked_for(self, host, upstream) -> None:
+        _set_reply(upstream, REPLY)
+        base = host()
+        self.fail_upstream(upstream, 429, times=1, headers={"Retry-After": "0"})
+        before = len(upstream.requests)
+        events = chat(base, self._run_input())
+        error = error_of(events)
+        assert error is None, (
+            f"after one 429 with Retry-After: 0 the run ended with {error.code} "
+            f"({error.message}); the host retries 429s before the first token, so map it to "
+            "agentkit.RateLimited (agentkit.from_status does) and keep the SDK's own retries off."
+        )
+        assert len(upstream.requests) - before == 2, (
+            f"the upstream saw {len(upstream.requests) - before} requests for one run that met "
+            "one 429; expected 2 (the host's retry). Is max_retries=0 passed to the SDK?"
+        )
+
+    def test_tool_calls_stream_as_agui_events(self, host, upstream) -> None:
+        if not hasattr(upstream, "tool_call"):
+            pytest.skip("the upstream has no tool_call knob")
+        upstream.tool_call = {"name": "get_weather", "arguments": {"city": "Oslo"}}
+        tool = {
+            "name": "get_weather",
+            "description": "The weather in a city.",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        }
+        body = run_input("Weather?", provider=self.provider_id, model=self.model, tools=[tool])
+        events = chat(host(), body)
+        upstream.tool_call = None
+        error = error_of(events)
+        assert error is None, f"a tool call ended the run with {error.code}: {error.message}"
+        names = [e.tool_call_name for e in events if e.type == EventType.TOOL_CALL_START]
+        arguments = "".join(e.delta for e in events if e.type == EventType.TOOL_CALL_ARGS)
+        assert names == ["get_weather"], (
+            f"the upstream called get_weather but the host streamed tool calls {names}; does "
+            "chat_model() return a model whose bind_tools() offers the tools and whose chunks "
+            "carry tool_call_chunks?"
+        )
+        assert json.loads(arguments) == {"city": "Oslo"}, f"tool call arguments {arguments!r}"
+
+    def test_client_disconnect_cancels_the_upstream(self, host, upstream) -> None:
+        if not all(hasattr(upstream, knob) for knob in ("reply", "token_delay", "disconnects")):
+            pytest.skip("the upstream has no reply, token_delay or disconnects knob")
+        upstream.reply = " ".join(["word"] * 1000)  # 50 s at this pace
+        upstream.token_delay = 0.05
+        with httpx.stream("POST", f"{host()}/chat/chat", json=self._run_input(), timeout=10) as r:
+            for line in r.iter_lines():
+                if "TEXT_MESSAGE_CONTENT" in line:
+                    break
+        deadline = time.monotonic() + DISCONNECT_WAIT
+        while upstream.disconnects == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        upstream.token_delay = 0.0
+        assert upstream.disconnects == 1, (
+            "the client went away mid-answer but the upstream stream was not closed; let "
+            "cancellation reach the SDK's stream (do not catch asyncio.CancelledError)."
+        )
 
     def test_connection_refused_is_upstream_unavailable(self, host) -> None:
         nothing_listens = f"http://127.0.0.1:{free_port()}"

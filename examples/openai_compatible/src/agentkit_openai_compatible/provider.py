@@ -1,4 +1,8 @@
-"""The provider: list the server's models over plain HTTP, chat through ``ChatOpenAI``."""
+"""The provider: list the server's models over plain HTTP, chat through ``ChatOpenAI``.
+
+Errors need no code here: the host's error path reads OpenAI's error JSON, Retry-After, context
+overflow and refused connections, and words them with the hints below.
+"""
 
 from __future__ import annotations
 
@@ -12,47 +16,36 @@ from agentkit_openai_compatible.settings import OpenAICompatibleSettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
-    from langchain_core.messages import AIMessageChunk
 
 NO_KEY = "none"
 """Sent when no key is set: the OpenAI SDK insists on one, and servers without auth ignore it."""
-BASE_URL_HINT = "Start the server, or correct OPENAI_COMPATIBLE_BASE_URL."
-API_KEY_HINT = "Check OPENAI_COMPATIBLE_API_KEY."
 
 
 class OpenAICompatibleProvider(Provider):
     id = "openai-compatible"
     name = "OpenAI-compatible server"
     Settings = OpenAICompatibleSettings
+    unreachable_hint = (
+        "Start the server, or correct OPENAI_COMPATIBLE_BASE_URL (its OpenAI API root, "
+        "usually ending in /v1)."
+    )
+    auth_hint = "Check OPENAI_COMPATIBLE_API_KEY."
 
     settings: OpenAICompatibleSettings
 
-    @property
-    def default_model(self) -> str | None:
-        return self.settings.model
-
     async def list_models(self) -> list[Model]:
-        import httpx  # plain HTTP is enough to list, and much cheaper to import than the SDK
+        from agentkit import http
 
-        url = f"{self.settings.base_url}/models"
-        async with httpx.AsyncClient(timeout=self.settings.timeout) as client:
-            response = await client.get(url, headers=self._auth_headers())
-        if response.status_code == 404:
+        headers = {"Authorization": f"Bearer {self._api_key().get_secret_value()}"}
+        async with http.client(self, headers=headers) as client:
+            body = await http.get_json(client, f"{self.settings.base_url}/models")
+        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
             raise agentkit.UpstreamError(
-                f"{url} does not exist.",
-                hint="The base URL usually ends in /v1.",
-                retryable=False,
-            )
-        if response.status_code != 200:
-            raise self._status_error(response.status_code, response.headers)
-        try:
-            return [_model(item) for item in response.json()["data"]]
-        except (ValueError, KeyError, TypeError):
-            raise agentkit.UpstreamError(
-                f"{url} did not answer with an OpenAI model list.",
+                f"{self.settings.base_url}/models did not answer with an OpenAI model list.",
                 hint="Is OPENAI_COMPATIBLE_BASE_URL the server's OpenAI API root?",
                 retryable=False,
-            ) from None
+            )
+        return [_model(item) for item in body["data"] if isinstance(item, dict) and "id" in item]
 
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
         import httpx
@@ -73,82 +66,11 @@ class OpenAICompatibleProvider(Provider):
             **params.model_dump(exclude_none=True),
         )
 
-    def check_chunk(self, chunk: AIMessageChunk) -> None:
-        if chunk.response_metadata.get("finish_reason") == "content_filter":
-            raise agentkit.ContentFiltered("The server's content filter blocked the answer.")
-
-    def translate_error(self, exc: BaseException) -> agentkit.AgentKitError | None:
-        import httpx
-
-        if isinstance(exc, httpx.TimeoutException):
-            return self._timeout_error()
-        if isinstance(exc, httpx.ConnectError):
-            return self._unreachable_error()
-
-        import openai  # already imported when a chat failed; never at start-up
-
-        if isinstance(exc, openai.APITimeoutError):
-            return self._timeout_error()
-        if isinstance(exc, openai.APIConnectionError) and _broke_off(exc):
-            return agentkit.UpstreamError(
-                f"The connection to {self.settings.base_url} broke off mid-answer.",
-                retryable=False,
-            )
-        if isinstance(exc, openai.APIConnectionError):
-            return self._unreachable_error()
-        if isinstance(exc, openai.APIStatusError):
-            if _is_context_overflow(exc):
-                return agentkit.ContextLengthExceeded(
-                    "The conversation is too long for the model's context window.",
-                    hint="Start a new conversation, or choose a model with a longer context.",
-                )
-            return self._status_error(exc.status_code, exc.response.headers)
-        return None  # the host's generic mapping handles the rest
-
     def _api_key(self) -> SecretStr:
         return self.settings.api_key or SecretStr(NO_KEY)
-
-    def _auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._api_key().get_secret_value()}"}
-
-    def _status_error(self, status: int, headers: Any) -> agentkit.AgentKitError:
-        return agentkit.from_status(
-            status,
-            f"{self.settings.base_url} answered HTTP {status}.",
-            retry_after=agentkit.parse_retry_after(headers.get("retry-after")),
-            hint=API_KEY_HINT if status in (401, 403) else None,
-        )
-
-    def _timeout_error(self) -> agentkit.AgentKitError:
-        return agentkit.UpstreamTimeout(
-            f"{self.settings.base_url} did not answer in time.",
-            hint="Check that the server is up; OPENAI_COMPATIBLE_TIMEOUT bounds listing models.",
-        )
-
-    def _unreachable_error(self) -> agentkit.AgentKitError:
-        return agentkit.UpstreamUnavailable(
-            f"Nothing answers at {self.settings.base_url}.", hint=BASE_URL_HINT
-        )
 
 
 def _model(item: dict[str, Any]) -> Model:
     """One entry of ``GET /models`` as an AgentKit model."""
     details = {"owned_by": item["owned_by"]} if item.get("owned_by") else {}
-    return Model(id=item["id"], details=details)
-
-
-def _broke_off(exc: BaseException) -> bool:
-    """The SDK reports a refused connection and a stream dropped mid-answer alike, as
-    ``APIConnectionError``; the underlying HTTP error tells them apart."""
-    cause = exc.__cause__ or exc.__context__
-    while cause is not None:
-        if type(cause).__name__ in ("RemoteProtocolError", "ReadError"):
-            return True
-        cause = cause.__cause__ or cause.__context__
-    return False
-
-
-def _is_context_overflow(exc: Any) -> bool:
-    """OpenAI says ``context_length_exceeded``; vLLM and llama.cpp say it in the message."""
-    message = str(getattr(exc, "message", "")).lower()
-    return exc.code == "context_length_exceeded" or "context length" in message
+    return Model(id=str(item["id"]), details=details)

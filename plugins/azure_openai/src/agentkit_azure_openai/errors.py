@@ -1,10 +1,14 @@
-"""Turning what Azure OpenAI says went wrong into AgentKit errors a user can act on.
+"""What only Azure OpenAI says: a deployment that does not exist, an API version it does not take, a
+404 from a wrong endpoint, the content filter's categories, and Entra ID sign-in failures. The
+rest (401 and 403, 429 with retry-after-ms, context length, 5xx, 504, an error event inside a
+stream, transport errors) is the host's generic mapping, worded with the hints
+``AzureOpenAIProvider`` declares (for a key, or for Entra ID).
 
 Azure answers errors as ``{"error": {"code", "message", ...}}``; the openai SDK raises them as
-``openai.APIStatusError`` subclasses (``.status_code``, ``.body`` = the inner ``error`` object,
-``.response``), which langchain-openai re-raises as subclasses of the same classes. A blocked
-answer is not an error on the wire: the stream ends with ``finish_reason: "content_filter"``, and
-:func:`check_chunk` turns that into ``ContentFiltered``.
+``openai.APIStatusError`` subclasses (``.status_code``, ``.body`` the inner ``error`` object,
+``.response``), and an ``{"error": ...}`` event inside a 200 stream as ``openai.APIError``. A
+blocked answer is not an error on the wire: the stream ends with ``finish_reason:
+"content_filter"``, and :func:`check_chunk` names the categories.
 """
 
 from __future__ import annotations
@@ -13,25 +17,14 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from agentkit import (
-    AgentKitError,
-    AuthFailed,
-    ContentFiltered,
-    ContextLengthExceeded,
-    InvalidRequest,
-    ModelNotFound,
-    RateLimited,
-    UpstreamError,
-    UpstreamTimeout,
-    UpstreamUnavailable,
-    from_status,
-    parse_retry_after,
-    translate_common,
-)
-from agentkit_azure_openai.settings import AzureOpenAISettings
+from agentkit import AgentKitError, AuthFailed, ContentFiltered, InvalidRequest, ModelNotFound
+from agentkit.translation import ErrorAnswer, error_answer, from_response, read_error_body
+
+if TYPE_CHECKING:
+    from agentkit_azure_openai.provider import AzureOpenAIProvider
 
 AUTH_MESSAGE = (
     "Azure rejected the credentials (check AZURE_OPENAI_API_KEY or the Entra role "
@@ -49,124 +42,59 @@ VERSION_HINT = (
 DEPLOYMENT_PATH = re.compile(r"/openai/deployments/([^/]+)/")
 
 
-def from_azure_error(
-    status: int,
-    body: Any,
-    headers: Mapping[str, str] | None,
-    settings: AzureOpenAISettings,
-    *,
-    deployment: str | None = None,
-    api_version: str | None = None,
-) -> AgentKitError:
-    """The AgentKit error for an HTTP error answer from Azure OpenAI's data plane."""
-    error = body.get("error", body) if isinstance(body, dict) else {}
-    error = error if isinstance(error, dict) else {}
-    code = str(error.get("code") or "")
-    message = str(error.get("message") or f"HTTP {status}").strip()
+def translate_error(exc: BaseException, provider: AzureOpenAIProvider) -> AgentKitError | None:
+    """Azure's own errors; ``None`` for the host's generic mapping. The SDKs are looked up in
+    ``sys.modules``: translating an unrelated error imports nothing."""
+    azure_errors = sys.modules.get("azure.core.exceptions")
+    if azure_errors is not None and isinstance(exc, azure_errors.ClientAuthenticationError):
+        return credential_error(exc)
+    openai = sys.modules.get("openai")
+    in_stream = openai is not None and type(exc) is openai.APIError
+    if in_stream:  # an {"error": ...} event inside a 200 stream: no status, the SDK's own class
+        return from_response(None, exc.body, None, provider)
+    answer = error_answer(exc)
+    return from_azure_error(answer, provider) if answer is not None else None
 
-    if status in (401, 403):
-        hint = KEY_HINT if settings.auth_mode == "key" else ENTRA_HINT
-        return AuthFailed(AUTH_MESSAGE, hint=f"{hint} Azure said: {message}", status_code=status)
+
+def from_azure_error(answer: ErrorAnswer, provider: AzureOpenAIProvider) -> AgentKitError | None:
+    """What only Azure's data plane says in an error answer; ``None`` for the generic mapping."""
+    message, code = read_error_body(answer.body)
+    settings = provider.settings
     if code == "DeploymentNotFound":
+        deployment = _deployment_of(answer.request) or "(unknown)"
         return ModelNotFound(
-            f"The deployment {deployment or '(unknown)'!r} does not exist on the Azure OpenAI "
-            f"resource {settings.resource_name!r}.",
+            f"The deployment {deployment!r} does not exist on the Azure OpenAI resource "
+            f"{settings.resource_name!r}.",
             hint="Use a deployment name from the resource's Deployments page (not the model's "
             "name), set in AZURE_OPENAI_DEPLOYMENT or AZURE_OPENAI_DEPLOYMENTS. A new "
             "deployment can take a few minutes to appear.",
-            status_code=status,
+            status_code=answer.status,
         )
-    if status == 429:
-        return RateLimited(
-            f"Azure OpenAI is rate limiting requests: {message}",
-            hint="Wait a moment, or raise the deployment's tokens-per-minute quota.",
-            retry_after=retry_after(headers),
-            status_code=status,
-        )
-    if "api version" in message.lower() or "api-version" in message.lower():
+    if answer.status in (400, 404) and "api version" in message.lower().replace("-", " "):
+        api_version = parse_qs(urlsplit(answer.url).query).get("api-version", ["?"])[0]
         return InvalidRequest(
-            f"Azure does not accept API version {api_version or settings.api_version!r} "
-            f"(AZURE_OPENAI_API_VERSION) for this request: {message}",
+            f"Azure does not accept API version {api_version!r} (AZURE_OPENAI_API_VERSION) "
+            f"for this request: {message}",
             hint=VERSION_HINT,
-            status_code=status,
+            status_code=answer.status,
         )
-    if status == 404:
+    if answer.status == 404:
         return InvalidRequest(
             f"Azure answered 404 {message!r} at {settings.endpoint}.",
             hint="Check AZURE_OPENAI_ENDPOINT (https://{resource}.openai.azure.com/) and "
             "AZURE_OPENAI_API_VERSION.",
-            status_code=status,
+            status_code=answer.status,
         )
     if code == "content_filter":
+        error = answer.body.get("error", answer.body) if isinstance(answer.body, dict) else {}
         inner = error.get("innererror") if isinstance(error.get("innererror"), dict) else {}
         categories = filtered_categories(inner.get("content_filter_result"))
         return ContentFiltered(
             f"Azure's content filter blocked the prompt ({categories or 'no category given'}).",
             hint="Rephrase the message, or review the content filter of the deployment.",
-            status_code=status,
+            status_code=answer.status,
         )
-    if code == "context_length_exceeded":
-        return ContextLengthExceeded(
-            f"The conversation is too long for the model: {message}", status_code=status
-        )
-    if status == 400:
-        return InvalidRequest(f"Azure OpenAI rejected the request: {message}", status_code=status)
-    return from_status(status, f"Azure OpenAI answered HTTP {status}: {message}")
-
-
-def translate_error(exc: BaseException, settings: AzureOpenAISettings) -> AgentKitError | None:
-    """Map an exception raised while chatting or listing; ``None`` when it is not Azure's.
-
-    The SDKs are looked up in ``sys.modules``: translating an unrelated error imports nothing.
-    """
-    azure_errors = sys.modules.get("azure.core.exceptions")
-    if azure_errors is not None and isinstance(exc, azure_errors.ClientAuthenticationError):
-        return credential_error(exc)
-    openai = sys.modules.get("openai")
-    if openai is None:
-        return None
-    if isinstance(exc, openai.APIStatusError):
-        request = exc.response.request
-        return from_azure_error(
-            exc.status_code,
-            exc.body,
-            exc.response.headers,
-            settings,
-            deployment=_deployment_of(request),
-            api_version=parse_qs(urlsplit(str(request.url)).query).get("api-version", [None])[0],
-        )
-    if isinstance(exc, openai.APITimeoutError):
-        return UpstreamTimeout(f"Azure OpenAI did not answer in time ({settings.endpoint}).")
-    if isinstance(exc, openai.APIConnectionError):
-        underlying = translate_common(exc.__cause__) if exc.__cause__ else None
-        if underlying is not None and underlying.code != "upstream_unavailable":
-            return underlying  # the stream broke off or timed out; it was reachable
-        return UpstreamUnavailable(
-            f"Azure OpenAI is not reachable at {settings.endpoint}.",
-            hint="Check AZURE_OPENAI_ENDPOINT and the network connection.",
-        )
-    if isinstance(exc, openai.APIError):  # an {"error": ...} event inside a 200 stream
-        return stream_error(exc.body, exc.message)
     return None
-
-
-def stream_error(body: Any, message: str) -> AgentKitError:
-    """The error for an ``{"error": {...}}`` event Azure sent inside an answer's stream."""
-    error = body if isinstance(body, dict) else {}
-    code = str(error.get("code") or error.get("type") or "")
-    if code == "content_filter":
-        return ContentFiltered(
-            f"Azure's content filter stopped the answer: {message}",
-            hint="Rephrase the request, or review the content filter of the deployment.",
-        )
-    if code in ("rate_limit_exceeded", "429"):
-        return RateLimited(f"Azure OpenAI is rate limiting requests: {message}")
-    if code == "context_length_exceeded":
-        return ContextLengthExceeded(f"The conversation is too long for the model: {message}")
-    return UpstreamError(
-        f"Azure OpenAI reported an error in the middle of its answer: {message}",
-        hint="Try again; if it persists, check the resource's status in the Azure portal.",
-    )
 
 
 def credential_error(exc: BaseException) -> AuthFailed:
@@ -180,7 +108,8 @@ def credential_error(exc: BaseException) -> AuthFailed:
 
 
 def check_chunk(metadata: Mapping[str, Any]) -> None:
-    """Raise ``ContentFiltered`` when a streamed chunk says Azure's filter stopped the answer."""
+    """Raise ``ContentFiltered`` naming the categories when a streamed chunk says Azure's filter
+    stopped the answer."""
     if metadata.get("finish_reason") != "content_filter":
         return
     categories = filtered_categories(metadata.get("content_filter_results"))
@@ -202,26 +131,13 @@ def filtered_categories(results: Any) -> str:
     return ", ".join(named)
 
 
-def retry_after(headers: Mapping[str, str] | None) -> float | None:
-    """Seconds to wait: Azure's ``retry-after-ms`` when sent, else ``Retry-After``."""
-    if headers is None:
-        return None
-    milliseconds = headers.get("retry-after-ms")
-    if milliseconds:
-        try:
-            return max(0.0, float(milliseconds) / 1000)
-        except ValueError:
-            pass
-    return parse_retry_after(headers.get("retry-after"))
-
-
 def _deployment_of(request: Any) -> str | None:
     """The deployment a request addressed: in the path (classic API) or as ``model`` (v1)."""
-    match = DEPLOYMENT_PATH.search(request.url.path)
+    match = DEPLOYMENT_PATH.search(urlsplit(str(getattr(request, "url", ""))).path)
     if match:
         return unquote(match.group(1))
     try:
         body = json.loads(request.content or b"null")
-    except (ValueError, RuntimeError):
+    except (AttributeError, ValueError, RuntimeError):
         return None
     return body.get("model") if isinstance(body, dict) else None

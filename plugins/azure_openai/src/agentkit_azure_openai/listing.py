@@ -23,17 +23,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from agentkit import AgentKitError, Model, UpstreamError, UpstreamTimeout, UpstreamUnavailable
-from agentkit import from_status as status_error
+from agentkit import Model, UpstreamError, http
+from agentkit.translation import read_error_body, translate_common
 from agentkit_azure_openai.auth import COGNITIVE_SCOPE, MANAGEMENT_SCOPE, EntraTokens
-from agentkit_azure_openai.errors import from_azure_error, translate_error
 from agentkit_azure_openai.families import capabilities
 from agentkit_azure_openai.settings import AzureOpenAISettings
 
 DATA_PLANE_LIST_VERSION = "2023-03-15-preview"
 MANAGEMENT_API_VERSION = "2024-10-01"
 SIZE = "Azure Cloud"
-TIMEOUT = 10.0
 MAX_PAGES = 50
 
 logger = logging.getLogger("agentkit_azure_openai.listing")
@@ -76,13 +74,14 @@ class DeploymentLister:
 
     async def _discover(self) -> tuple[str, list[Deployment] | None]:
         if self.settings.discovery_configured and self.tokens is not None:
-            token = await self._token(MANAGEMENT_SCOPE)  # no token: chat fails too, so raise
+            token = await self.tokens.token(MANAGEMENT_SCOPE)  # no token: chat fails too, so raise
             try:
                 return "management", await self._from_management(token)
-            except AgentKitError as error:
-                logger.warning("deployment discovery failed: %s", error.message)
+            except (httpx.HTTPError, ValueError, UpstreamError) as exc:
+                reason = _reason(exc)
+                logger.warning("deployment discovery failed: %s", reason)
                 self.notice = (
-                    f"Listing deployments through Azure Resource Manager failed ({error.message}); "
+                    f"Listing deployments through Azure Resource Manager failed ({reason}); "
                     "showing the configured deployments only."
                 )
                 return "configured", None
@@ -91,17 +90,6 @@ class DeploymentLister:
             self.data_plane_supported = found is not None
             return "data-plane", found
         return "configured", None
-
-    async def _token(self, scope: str) -> str:
-        """An Entra ID token, or ``AuthFailed`` saying why none was issued."""
-        assert self.tokens is not None
-        try:
-            return await self.tokens.token(scope)
-        except Exception as exc:
-            error = translate_error(exc, self.settings)
-            if error is None:
-                raise
-            raise error from exc
 
     async def _from_management(self, token: str) -> list[Deployment]:
         s = self.settings
@@ -112,13 +100,11 @@ class DeploymentLister:
         )
         params: dict[str, str] | None = {"api-version": MANAGEMENT_API_VERSION}
         found: list[Deployment] = []
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(headers=headers, timeout=TIMEOUT) as client:
+        async with http.client(self, headers={"Authorization": f"Bearer {token}"}) as client:
             for _ in range(MAX_PAGES):
-                response = await _get(client, url, params, "Azure Resource Manager")
-                if response.status_code != 200:
-                    raise _management_error(response, s.resource or "")
-                page = _json_object(response, "Azure Resource Manager")
+                page = await http.get_json(client, url, params=params)
+                if not isinstance(page, dict):
+                    raise UpstreamError("Azure Resource Manager answered with something not JSON.")
                 found += [d for d in map(_from_management_entry, page.get("value") or []) if d]
                 url, params = page.get("nextLink"), None
                 if not url:
@@ -130,26 +116,22 @@ class DeploymentLister:
     async def _from_data_plane(self) -> list[Deployment] | None:
         """The data-plane list, or ``None`` when this resource does not offer it."""
         if self.tokens is not None:
-            headers = {"Authorization": f"Bearer {await self._token(COGNITIVE_SCOPE)}"}
+            headers = {"Authorization": f"Bearer {await self.tokens.token(COGNITIVE_SCOPE)}"}
         else:
             assert self.settings.api_key is not None
             headers = {"api-key": self.settings.api_key.get_secret_value()}
         url = f"{self.settings.endpoint}/openai/deployments"
-        params = {"api-version": DATA_PLANE_LIST_VERSION}
-        async with httpx.AsyncClient(headers=headers, timeout=TIMEOUT) as client:
-            response = await _get(client, url, params, "Azure OpenAI")
+        async with http.client(self, headers=headers) as client:
+            response = await client.get(url, params={"api-version": DATA_PLANE_LIST_VERSION})
         if response.status_code in (400, 404):
             return None
-        if response.status_code != 200:
-            raise from_azure_error(
-                response.status_code,
-                _json(response),
-                response.headers,
-                self.settings,
-                api_version=DATA_PLANE_LIST_VERSION,
+        response.raise_for_status()
+        body = response.json()
+        if not isinstance(body, dict):
+            raise UpstreamError(
+                "Azure OpenAI answered the deployment list with something not JSON."
             )
-        entries = _json_object(response, "Azure OpenAI").get("data") or []
-        return [d for d in map(_from_data_plane_entry, entries) if d]
+        return [d for d in map(_from_data_plane_entry, body.get("data") or []) if d]
 
 
 def to_models(
@@ -232,40 +214,11 @@ def _from_data_plane_entry(entry: Any) -> Deployment | None:
     )
 
 
-async def _get(
-    client: httpx.AsyncClient, url: str, params: dict[str, str] | None, service: str
-) -> httpx.Response:
-    try:
-        return await client.get(url, params=params)
-    except httpx.TimeoutException:
-        raise UpstreamTimeout(f"{service} did not list the deployments in time.") from None
-    except httpx.TransportError as exc:
-        host = urlsplit(url).netloc
-        raise UpstreamUnavailable(
-            f"{service} is not reachable at {host} ({type(exc).__name__}).",
-            hint="Check AZURE_OPENAI_ENDPOINT (or AZURE_MANAGEMENT_ENDPOINT) and the network.",
-        ) from None
-
-
-def _management_error(response: httpx.Response, resource: str) -> AgentKitError:
-    body = _json(response)
-    error = body.get("error") if isinstance(body, dict) else None
-    message = (error or {}).get("message") if isinstance(error, dict) else None
-    reason = message or response.reason_phrase
-    return status_error(
-        response.status_code, f"HTTP {response.status_code} for resource {resource!r}: {reason}"
-    )
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _json_object(response: httpx.Response, service: str) -> dict[str, Any]:
-    body = _json(response)
-    if not isinstance(body, dict):
-        raise UpstreamError(f"{service} answered the deployment list with something not JSON.")
-    return body
+def _reason(exc: BaseException) -> str:
+    """Why the management plane failed, in a line: its status and error message, or the
+    transport failure."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        message = read_error_body(exc.response.text)[0] or exc.response.reason_phrase
+        return f"HTTP {exc.response.status_code}: {message}"
+    error = translate_common(exc)
+    return error.message if error is not None else f"{type(exc).__name__}: {exc}"

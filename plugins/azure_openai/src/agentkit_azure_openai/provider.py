@@ -20,6 +20,7 @@ class AzureOpenAIProvider(Provider):
     id = "azure-openai"
     name = "Azure OpenAI"
     Settings = AzureOpenAISettings
+    unreachable_hint = "Check AZURE_OPENAI_ENDPOINT and the network connection."
 
     settings: AzureOpenAISettings
 
@@ -32,6 +33,15 @@ class AzureOpenAIProvider(Provider):
     @property
     def default_model(self) -> str | None:
         return self.settings.deployment
+
+    @property
+    def endpoint(self) -> str:
+        return self.settings.endpoint
+
+    @property
+    def auth_hint(self) -> str:  # type: ignore[override]
+        """Where the credentials come from: a key, or an Entra ID role assignment."""
+        return errors.KEY_HINT if self.settings.auth_mode == "key" else errors.ENTRA_HINT
 
     async def list_models(self) -> list[Model]:
         return await self.lister.list_models()
@@ -52,7 +62,7 @@ class AzureOpenAIProvider(Provider):
         )
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
-        return errors.translate_error(exc, self.settings)
+        return errors.translate_error(exc, self)
 
     def check_chunk(self, chunk: AIMessageChunk) -> None:
         errors.check_chunk(chunk.response_metadata)

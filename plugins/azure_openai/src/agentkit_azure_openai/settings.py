@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 
-from agentkit import ProviderSettings
+from agentkit import HttpURL, ProviderSettings
 
 DEFAULT_API_VERSION = "2024-10-21"
 """The newest GA version of the classic data-plane API (later versions are previews)."""
@@ -25,19 +25,14 @@ HOST_SUFFIXES = (".openai.azure.com", ".cognitiveservices.azure.com", ".services
 
 
 class AzureOpenAISettings(ProviderSettings):
-    """Every setting of the provider; each field's alias is its environment variable.
-
-    An empty variable counts as unset, so ``AZURE_OPENAI_API_KEY=`` does not send an empty key.
-    """
-
-    model_config = SettingsConfigDict(env_ignore_empty=True)
+    """Every setting of the provider; each field's alias is its environment variable."""
 
     api_key: SecretStr | None = Field(
         None,
         validation_alias="AZURE_OPENAI_API_KEY",
         description="API key (Keys and Endpoint page of the resource). Optional with Entra ID.",
     )
-    endpoint: str = Field(
+    endpoint: HttpURL = Field(
         validation_alias="AZURE_OPENAI_ENDPOINT",
         description="The resource's endpoint, https://{resource}.openai.azure.com/",
     )
@@ -86,19 +81,11 @@ class AzureOpenAISettings(ProviderSettings):
         validation_alias="AZURE_OPENAI_RESOURCE",
         description="For deployment discovery: the resource's (account's) name.",
     )
-    management_endpoint: str = Field(
+    management_endpoint: HttpURL = Field(
         DEFAULT_MANAGEMENT_ENDPOINT,
         validation_alias="AZURE_MANAGEMENT_ENDPOINT",
         description="Azure Resource Manager's address (another cloud, or an emulator in tests).",
     )
-
-    @field_validator("endpoint", "management_endpoint")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        value = value.strip()
-        if not value.startswith(("http://", "https://")) or not urlsplit(value).hostname:
-            raise ValueError("must be a URL like https://my-resource.openai.azure.com/")
-        return value.rstrip("/")
 
     @field_validator("auth", "api", mode="before")
     @classmethod

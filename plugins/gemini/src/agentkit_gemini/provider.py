@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from agentkit import AgentKitError, ChatParams, Model, Provider
 from agentkit_gemini import errors
 from agentkit_gemini.chat import build_chat_model
-from agentkit_gemini.listing import PAGE_SIZE, list_models
+from agentkit_gemini.listing import DEFAULT_BASE_URL, PAGE_SIZE, list_models
 from agentkit_gemini.settings import GeminiSettings
 
 if TYPE_CHECKING:
@@ -19,6 +19,9 @@ class GeminiProvider(Provider):
     id = "gemini"
     name = "Gemini"
     Settings = GeminiSettings
+    unreachable_hint = "Check the network connection, or GEMINI_BASE_URL if you set it."
+    auth_hint = errors.KEY_HINT
+    blocked_finish_reasons = errors.BLOCKING_FINISH_REASONS
 
     page_size = PAGE_SIZE
     """Models asked for per listing page (the API's default is 50, its maximum 1000)."""
@@ -26,15 +29,15 @@ class GeminiProvider(Provider):
     settings: GeminiSettings
 
     @property
-    def default_model(self) -> str | None:
-        return self.settings.model
+    def endpoint(self) -> str:
+        return self.settings.base_url or DEFAULT_BASE_URL
 
     async def list_models(self) -> list[Model]:
-        return await list_models(
-            self.settings.base_url,
-            self.settings.api_key.get_secret_value(),
-            page_size=self.page_size,
-        )
+        from agentkit import http
+
+        headers = {"x-goog-api-key": self.settings.api_key.get_secret_value()}
+        async with http.client(self, headers=headers) as client:
+            return await list_models(client, self.settings.base_url, page_size=self.page_size)
 
     def chat_model(self, model: str, params: ChatParams) -> ChatGoogleGenerativeAI:
         from agentkit import http
@@ -42,7 +45,7 @@ class GeminiProvider(Provider):
         return build_chat_model(self.settings, model, params, http.shared_transport(self))
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
-        return errors.translate_error(exc)
+        return errors.translate_error(exc, self)
 
     def check_chunk(self, chunk: AIMessageChunk) -> None:
         errors.check_chunk(chunk.response_metadata)

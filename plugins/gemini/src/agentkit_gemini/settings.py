@@ -1,23 +1,17 @@
-"""The Gemini provider's settings, read from the environment and a ``.env`` file."""
+"""The Gemini provider's settings, read from the environment and a ``.env`` file (an empty
+variable counts as unset, so ``GEMINI_API_KEY=`` leaves the provider unconfigured)."""
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr
 
-from agentkit import ProviderSettings
+from agentkit import HttpURL, ProviderSettings
 
 DEFAULT_MODEL = "gemini-2.5-flash"
 
 
 class GeminiSettings(ProviderSettings):
-    """``GEMINI_API_KEY`` (or Google's ``GOOGLE_API_KEY``), ``GEMINI_MODEL``, ``GEMINI_BASE_URL``.
-
-    An empty variable counts as unset, so ``GEMINI_API_KEY=`` leaves the provider unconfigured
-    instead of sending an empty key.
-    """
-
-    model_config = SettingsConfigDict(env_ignore_empty=True)
+    """``GEMINI_API_KEY`` (or ``GOOGLE_API_KEY``), ``GEMINI_MODEL``, ``GEMINI_BASE_URL``."""
 
     api_key: SecretStr = Field(
         validation_alias=AliasChoices("GEMINI_API_KEY", "GOOGLE_API_KEY"),
@@ -28,17 +22,8 @@ class GeminiSettings(ProviderSettings):
         validation_alias="GEMINI_MODEL",
         description="The model used when a request names none.",
     )
-    base_url: str | None = Field(
+    base_url: HttpURL | None = Field(
         None,
         validation_alias="GEMINI_BASE_URL",
         description="Another endpoint for the Gemini API (a proxy, or an emulator in tests).",
     )
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")

@@ -14,8 +14,7 @@ from typing import Any
 
 import httpx
 
-from agentkit import AgentKitError, Model, UpstreamError
-from agentkit_ollama.errors import from_response, unreachable
+from agentkit import AgentKitError, Model, UpstreamError, http
 from agentkit_ollama.settings import display_url
 
 TAGS_TIMEOUT = 5.0
@@ -31,40 +30,30 @@ class ModelInfo:
 
 
 async def list_pulled_models(
-    base_url: str, headers: dict[str, str], cache: dict[str, ModelInfo]
+    client: httpx.AsyncClient, base_url: str, cache: dict[str, ModelInfo]
 ) -> list[Model]:
-    """The pulled models, in the server's order. Raises an ``AgentKitError`` a user can act on
-    when the server is down or is not Ollama; ``cache`` (digest -> info) is read and filled."""
-    async with httpx.AsyncClient(base_url=base_url, headers=headers) as client:
-        tags = await _tags(client, base_url)
-        infos = await asyncio.gather(*(_info(client, tag, cache) for tag in tags))
+    """The pulled models, in the server's order; ``cache`` (digest -> info) is read and filled.
+    Raises ``not_ollama`` for an answer that is not Ollama's; errors of the request itself go
+    to the host's error path."""
+    body = await http.get_json(client, f"{base_url}/api/tags", timeout=TAGS_TIMEOUT)
+    models = body.get("models") if isinstance(body, dict) else None
+    if not isinstance(models, list):
+        raise not_ollama(base_url)
+    tags = [tag for tag in models if isinstance(tag, dict) and tag.get("name")]
+    infos = await asyncio.gather(*(_info(client, base_url, tag, cache) for tag in tags))
     return [_model(tag, info) for tag, info in zip(tags, infos, strict=True)]
 
 
-async def _tags(client: httpx.AsyncClient, base_url: str) -> list[dict[str, Any]]:
-    try:
-        response = await client.get("/api/tags", timeout=TAGS_TIMEOUT)
-    except (httpx.ConnectError, httpx.ConnectTimeout):
-        raise unreachable(base_url) from None
-    if response.status_code != 200:
-        raise from_response(response.status_code, _error_text(response), base_url)
-    try:
-        models = response.json()["models"]
-    except (ValueError, KeyError, TypeError):
-        models = None
-    if not isinstance(models, list):
-        raise not_ollama(base_url)
-    return [tag for tag in models if isinstance(tag, dict) and tag.get("name")]
-
-
 async def _info(
-    client: httpx.AsyncClient, tag: dict[str, Any], cache: dict[str, ModelInfo]
+    client: httpx.AsyncClient, base_url: str, tag: dict[str, Any], cache: dict[str, ModelInfo]
 ) -> ModelInfo | None:
     digest = tag.get("digest")
     if digest in cache:
         return cache[digest]
     try:
-        response = await client.post("/api/show", json={"model": tag["name"]}, timeout=SHOW_TIMEOUT)
+        response = await client.post(
+            f"{base_url}/api/show", json={"model": tag["name"]}, timeout=SHOW_TIMEOUT
+        )
         body = response.json() if response.status_code == 200 else {}
     except (httpx.HTTPError, ValueError):
         return None
@@ -128,10 +117,3 @@ def not_ollama(base_url: str) -> AgentKitError:
         hint="Check that OLLAMA_BASE_URL points at Ollama (it serves GET /api/tags).",
         retryable=False,
     )
-
-
-def _error_text(response: httpx.Response) -> str:
-    try:
-        return str(response.json()["error"])
-    except (ValueError, KeyError, TypeError):
-        return response.text[:200] or response.reason_phrase

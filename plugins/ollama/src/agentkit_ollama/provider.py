@@ -23,21 +23,19 @@ class OllamaProvider(Provider):
     name = "Ollama"
     Settings = OllamaSettings
     settings: OllamaSettings
+    unreachable_hint = "Start Ollama (`ollama serve`), or set OLLAMA_BASE_URL to where it listens."
+    auth_hint = "Check OLLAMA_HEADERS or OLLAMA_API_KEY: the proxy in front of Ollama wants them."
 
     def __init__(self, settings: OllamaSettings) -> None:
         super().__init__(settings)
         self._model_info: dict[str, ModelInfo] = {}
 
-    @property
-    def default_model(self) -> str:
-        return self.settings.model
-
     async def list_models(self) -> list[Model]:
+        from agentkit import http
         from agentkit_ollama.listing import list_pulled_models
 
-        return await list_pulled_models(
-            self.settings.base_url, self.settings.request_headers(), self._model_info
-        )
+        async with http.client(self, headers=self.settings.request_headers()) as client:
+            return await list_pulled_models(client, self.settings.base_url, self._model_info)
 
     def choose_default(self, models: list[Model]) -> tuple[str | None, str | None]:
         """``OLLAMA_MODEL`` when it is pulled, else the first pulled model, with a notice."""
@@ -83,7 +81,7 @@ class OllamaProvider(Provider):
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
         from agentkit_ollama.errors import translate
 
-        return translate(exc, self.settings.base_url)
+        return translate(exc, self)
 
     def secret_values(self) -> list[str]:
         """Header values too (the core covers the API key and the URL's password)."""

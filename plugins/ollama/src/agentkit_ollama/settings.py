@@ -13,7 +13,7 @@ from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 
 from agentkit import ProviderSettings
 
@@ -32,8 +32,6 @@ class OllamaSettings(ProviderSettings):
     """``OLLAMA_BASE_URL`` (or ``OLLAMA_HOST``), ``OLLAMA_MODEL``, ``OLLAMA_KEEP_ALIVE``,
     ``OLLAMA_HEADERS`` and ``OLLAMA_API_KEY``. Every setting has a default: a local Ollama needs
     no configuration. An empty variable counts as unset."""
-
-    model_config = SettingsConfigDict(env_ignore_empty=True)
 
     base_url: str = Field(
         DEFAULT_BASE_URL,

@@ -39,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.emulators.base import Emulator, tokens_of
+from agentkit.testing.emulator import Emulator, tokens_of
 
 DEFAULT_KEY = "test-azure-key"
 DATA_TOKEN = "entra-token-for-cognitive-services"
@@ -149,7 +149,7 @@ def prompt_filtered_body(blocked: dict[str, str]) -> dict[str, Any]:
 
 class AzureOpenAIEmulator(Emulator):
     """An Azure OpenAI resource (and its ARM deployments list) on loopback. Serve ``.app`` with
-    ``tests.servers.serve``; point ``AZURE_OPENAI_ENDPOINT`` (and ``AZURE_MANAGEMENT_ENDPOINT``)
+    ``agentkit.testing.serve``; point ``AZURE_OPENAI_ENDPOINT`` (and ``AZURE_MANAGEMENT_ENDPOINT``)
     at the URL. ``fail()`` matches chat requests unless told ``on=""`` (any path)."""
 
     fail_on = "chat/completions"

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.emulators.base import Emulator, tokens_of
+from agentkit.testing.emulator import Emulator, tokens_of
 
 DEFAULT_KEY = "test-gemini-key"
 DEFAULT_PAGE_SIZE = 50
@@ -131,7 +131,7 @@ def _bad_key_body() -> dict[str, Any]:
 
 
 class GeminiEmulator(Emulator):
-    """The Gemini API on loopback. Serve ``.app`` with ``tests.servers.serve``."""
+    """The Gemini API on loopback. Serve ``.app`` with ``agentkit.testing.serve``."""
 
     def __init__(
         self,
@@ -272,7 +272,7 @@ class GeminiEmulator(Emulator):
         if self.tool_call:
             calls = self.tool_call if isinstance(self.tool_call, list) else [self.tool_call]
             parts = [
-                {"functionCall": {"name": c["name"], "args": c.get("args", {})}} for c in calls
+                {"functionCall": {"name": c["name"], "args": c.get("arguments", {})}} for c in calls
             ]
         else:
             parts = [{"text": token} for token in tokens_of(self.reply)] or [{"text": ""}]

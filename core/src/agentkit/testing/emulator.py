@@ -1,5 +1,15 @@
-"""What every emulator shares: the common knobs, recording requests, scripted failures, and a
-paced stream that can drop the connection mid-answer and counts the streams clients abandon."""
+"""The base of a provider emulator: a loopback server that speaks a provider's wire protocol, for a
+plugin's tests and the conformance kit. Each first-party plugin ships one built on it
+(``agentkit_ollama.testing.OllamaEmulator`` and the like); a third-party plugin subclasses
+:class:`Emulator` the same way.
+
+What every emulator shares: the knobs the conformance kit turns (``reply``, ``fail(...)``,
+``cut_after``, ``tool_call``, delays and stream faults), a record of the requests, scripted
+failures, and a paced stream that can drop the connection mid-answer and counts the streams clients
+abandon. A subclass builds ``.app`` (any ASGI app; serve it with ``agentkit.testing.serve``), its
+answers in the provider's format through :meth:`Emulator.stream`, and :meth:`Emulator.chunk_bytes`
+and :meth:`Emulator.error_event` for the raw-stream faults.
+"""
 
 from __future__ import annotations
 
@@ -57,8 +67,9 @@ class Emulator:
     formats (``chunk_bytes`` and ``error_event`` give one streamed chunk of each, raw); this class
     keeps the knobs every emulator has:
 
-    ``reply``, ``first_token_delay``, ``token_delay``, ``cut_after``, ``tool_call``,
-    ``fail(...)``, and the records ``requests`` and ``disconnects``; and, for faults in a 200
+    ``reply``, ``first_token_delay``, ``token_delay``, ``cut_after``, ``tool_call`` (a dict
+    ``{"name", "arguments"}``, or a list of them), ``fail(...)``, and the records ``requests`` and
+    ``disconnects``; and, for faults in a 200
     stream, ``stall_after`` (send that many chunks, then nothing, holding the connection open),
     ``trickle`` (send the answer one byte at a time, this many seconds apart) and ``raw_stream``
     (send exactly these bytes as the body instead of the answer: ``[]`` is an empty body).

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.emulators.base import Emulator, tokens_of
+from agentkit.testing.emulator import Emulator, tokens_of
 
 VERSION = "0.12.6"
 
@@ -123,7 +123,7 @@ def full_name(name: str) -> str:
 
 
 class OllamaEmulator(Emulator):
-    """The Ollama API on loopback. Serve ``.app`` with ``tests.servers.serve``."""
+    """The Ollama API on loopback. Serve ``.app`` with ``agentkit.testing.serve``."""
 
     def __init__(
         self,

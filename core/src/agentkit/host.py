@@ -1,0 +1,179 @@
+"""The host: what every run needs, assembled once, and the one place that turns a request's
+choices into a run.
+
+A :class:`Host` owns the registry (plugins, providers, agents, redaction), the model catalog, the
+chat models built for runs, the retry policy and the time limits. :meth:`Host.prepare_run` resolves
+the agent, the provider, the model (every default rule lives here) and the parameters, converts the
+conversation, and returns a :class:`~agentkit.chat.ChatRun`; what is wrong with a request is an
+``HTTPProblem``, raised before any stream starts. ``app.py`` does only HTTP around it; the CLI and
+the benchmarks use the same object, and so can another encoding of the same runs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from agentkit.agents import Agent
+from agentkit.catalog import Catalog
+from agentkit.chat_models import ChatModels
+from agentkit.config import HostConfig
+from agentkit.errors import AgentKitError, HTTPProblem
+from agentkit.limits import RetryPolicy, TimeLimits
+from agentkit.provider import ChatParams
+from agentkit.registry import ProviderEntry, Registry
+
+if TYPE_CHECKING:
+    from ag_ui.core import RunAgentInput
+
+    from agentkit.chat import ChatRun
+
+MODEL_ID_MAX = 256
+UNSAFE_MODEL_ID = re.compile(r"[\x00-\x1f\x7f?#\\]|(^|/)\.\.?(/|$)")
+"""What a model id must not hold: control characters, ``?``, ``#``, a backslash, or a ``.`` or
+``..`` path segment. Providers put the id in a URL path, where these change the request."""
+
+
+class Host:
+    """The running host (see the module's docs)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.config: HostConfig = registry.config
+        self.chat_models = ChatModels()
+        self.catalog = Catalog(registry, on_listed=self.chat_models.forget)
+        self.retry = RetryPolicy.from_config(self.config)
+        self.limits = TimeLimits.from_config(self.config)
+        key = self.config.api_key.get_secret_value() if self.config.api_key else ""
+        self.api_key: str | None = key or None
+
+    @classmethod
+    def load(cls, config: HostConfig | None = None, **kwargs: Any) -> Host:
+        """A host with the installed plugins (``kwargs`` go to ``Registry.load``)."""
+        return cls(Registry.load(config, **kwargs))
+
+    def redact(self, text: str) -> str:
+        return self.registry.redact(text)
+
+    def agent(self, agent_id: str) -> Agent:
+        agent = self.registry.agents.get(agent_id)
+        if agent is None:
+            raise HTTPProblem(
+                404,
+                "agent_not_found",
+                f"There is no agent {agent_id!r}.",
+                hint=f"Known agents: {', '.join(self.registry.agents)}.",
+            )
+        return agent
+
+    def provider_entry(self, provider_id: str, *, status: int = 400) -> ProviderEntry:
+        """The installed provider ``provider_id``, ready or not; ``unknown_provider`` if none."""
+        entry = self.registry.providers.get(str(provider_id))
+        if entry is None:
+            known = ", ".join(self.registry.providers) or "none (install a provider plugin)"
+            raise HTTPProblem(
+                status,
+                "unknown_provider",
+                f"There is no provider {provider_id!r}.",
+                hint=f"Installed providers: {known}.",
+            )
+        return entry
+
+    async def prepare_run(
+        self,
+        agent_id: str,
+        run_input: RunAgentInput,
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+    ) -> ChatRun:
+        """The run ``run_input`` asks of ``agent_id``. The provider and model come from
+        ``forwardedProps``, else from ``provider`` and ``model`` (a request's query), else the
+        defaults: ``DEFAULT_PROVIDER``, then ``DEFAULT_MODEL`` for it, else the provider's own
+        default as its listing settles it."""
+        from agentkit.chat import ChatRun
+        from agentkit.messages import to_langchain, tool_definitions
+
+        agent = self.agent(agent_id)
+        forwarded = run_input.forwarded_props or {}
+        if not isinstance(forwarded, dict):
+            raise HTTPProblem(422, "invalid_body", "forwardedProps must be a JSON object.")
+        entry = self.provider_entry(
+            forwarded.get("provider") or provider or self.config.default_provider
+        )
+        if entry.provider is None:
+            raise HTTPProblem(
+                409,
+                "provider_not_ready",
+                f"{entry.name} is {entry.state}: {self.redact(entry.error or '')}",
+                hint=entry.hint,
+            )
+        try:
+            params = ChatParams.model_validate(forwarded.get("params") or {})
+        except ValidationError as exc:
+            raise invalid_body("forwardedProps.params is not valid", exc, prefix="params") from None
+        try:
+            messages = to_langchain(run_input.messages, run_input.context)
+            tools = tool_definitions(run_input.tools or [])
+        except AgentKitError as exc:
+            raise HTTPProblem(422, "invalid_body", exc.message) from None
+        model_id = await self._model_for(entry, forwarded.get("model") or model)
+        return ChatRun(
+            thread_id=run_input.thread_id,
+            run_id=run_input.run_id,
+            agent=agent,
+            provider=entry.provider,
+            model_id=model_id,
+            params=params,
+            tools=tools,
+            messages=messages,
+            retry=self.retry,
+            models=self.chat_models,
+            limits=self.limits,
+            plugin=entry.plugin.package,
+            redact=self.redact,
+        )
+
+    async def _model_for(self, entry: ProviderEntry, chosen: object) -> str:
+        if chosen is not None and not isinstance(chosen, str):
+            raise HTTPProblem(422, "invalid_body", "forwardedProps.model must be a string.")
+        model_id = chosen or await self.catalog.resolve_default_model(entry)
+        if not model_id:
+            raise HTTPProblem(
+                400,
+                "model_required",
+                f"No model was chosen and {entry.name} has no default model.",
+                hint="Send forwardedProps.model, or configure the provider's default model.",
+            )
+        _check_model_id(model_id)
+        return model_id
+
+
+def invalid_body(what: str, exc: ValidationError, prefix: str = "") -> HTTPProblem:
+    """A 422 naming each field pydantic refused."""
+    fields = []
+    for error in exc.errors(include_url=False, include_input=False):
+        location = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
+        fields.append({"field": location or "(body)", "message": error["msg"]})
+    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
+    return HTTPProblem(422, "invalid_body", f"{what}: {summary}.", fields=fields)
+
+
+def _check_model_id(model_id: str) -> None:
+    """Refuse a model id no provider can put in a URL safely, before anything is sent."""
+    problem = None
+    if len(model_id) > MODEL_ID_MAX:
+        problem = f"it is {len(model_id)} characters long (at most {MODEL_ID_MAX})"
+    elif not model_id.strip():
+        problem = "it is blank"
+    elif match := UNSAFE_MODEL_ID.search(model_id):
+        problem = f"it contains {match.group().strip('/')!r}"
+    if problem:
+        raise HTTPProblem(
+            400,
+            "invalid_model",
+            f"The model id {model_id[:60]!r} is not valid: {problem}.",
+            hint="Use a model id from GET /models.",
+        )

@@ -1,1 +1,0 @@
-"""Loopback emulators that speak each provider's wire protocol, for tests and benchmarks."""

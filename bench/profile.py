@@ -26,7 +26,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 SDK_MARKERS = ("langchain_ollama", "langchain_core", "ollama/")
 HTTP_CLIENT_MARKERS = ("httpx/", "httpcore/")
 PARTS = [
-    ("AG-UI events: building and encoding", ("ag_ui/", "EventTranslator")),
+    ("AG-UI events: building and encoding", ("ag_ui/", "EventTranslator", "agentkit/events.py")),
     ("AgentKit relay and batching", ("agentkit/chat.py", "agentkit/batching.py")),
     ("logging", ("logging/",)),
     ("HTTP server: uvicorn, Starlette, middleware", ("uvicorn/", "starlette/", "agentkit/")),

@@ -41,11 +41,19 @@ def run_agent(
     messages: list[dict[str, Any]],
     forwarded_props: dict[str, Any],
     headers: dict[str, str] | None = None,
+    tools: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Run the agent at ``url`` with the official client; returns the event types it saw, the
-    text, the RUN_ERROR (``error``) and the new messages, or ``failed`` with the client's own
-    complaint (its verifier rejecting the stream, an HTTP error status)."""
-    spec = {"messages": messages, "forwardedProps": forwarded_props, "headers": headers or {}}
+    """Run the agent at ``url`` with the official client, offering ``tools``; returns the event
+    types it saw (``events``), the ``text``, the ``reasoning``, RUN_STARTED's ``metadata``, the
+    RUN_ERROR (``error``) and the new messages (``newMessages``, with the ``encryptedValue``s it
+    keeps), or ``failed`` with the client's own complaint (its verifier rejecting the stream, an
+    HTTP error status)."""
+    spec = {
+        "messages": messages,
+        "forwardedProps": forwarded_props,
+        "headers": headers or {},
+        "tools": tools or [],
+    }
     result = subprocess.run(
         ["node", "run.mjs", url, json.dumps(spec)],
         cwd=FOLDER,

@@ -29,12 +29,16 @@ class RawUpstream(SilentServer):
         self.body = body
         self.interval = interval
         self.requests = 0
+        self.methods: list[str] = []
+        """Each request's method, in order (a listing GETs, a chat POSTs)."""
 
     def handle(self, connection: socket.socket) -> None:
         try:
-            if not _read_request(connection):
+            method = _read_request(connection)
+            if method is None:
                 return
             self.requests += 1
+            self.methods.append(method)
             if self.behaviour == "stall":
                 connection.sendall(self.head + self.body)
             elif self.behaviour == "trickle":
@@ -49,13 +53,14 @@ class RawUpstream(SilentServer):
         super().handle(connection)
 
 
-def _read_request(connection: socket.socket) -> bool:
-    """Read one request (head and a Content-Length body); False when the client went away."""
+def _read_request(connection: socket.socket) -> str | None:
+    """Read one request (head and a Content-Length body) and return its method; ``None`` when
+    the client went away."""
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = connection.recv(65536)
         if not chunk:
-            return False
+            return None
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     length = 0
@@ -66,9 +71,9 @@ def _read_request(connection: socket.socket) -> bool:
     while len(body) < length:
         chunk = connection.recv(65536)
         if not chunk:
-            return False
+            return None
         body += chunk
-    return True
+    return head.split(b" ", 1)[0].decode("ascii", "replace")
 
 
 @contextmanager

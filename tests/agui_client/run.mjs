@@ -1,19 +1,22 @@
 // Drives AgentKit with the official @ag-ui/client (HttpAgent), as an outside application would.
-// Usage: node run.mjs <agent url> <json: {messages, forwardedProps, headers?}>
-// Prints one JSON object: every event type seen, the text, the run error, the new messages,
-// or {"failed": "..."} when the client itself rejected the run (its verifier, an HTTP error).
+// Usage: node run.mjs <agent url> <json: {messages, forwardedProps, headers?, tools?}>
+// Prints one JSON object: every event type seen, the text, the reasoning, RUN_STARTED's metadata,
+// the run error, the new messages (with the encryptedValues the client keeps), or
+// {"failed": "..."} when the client itself rejected the run (its verifier, an HTTP error).
 import { HttpAgent } from "@ag-ui/client";
 
 const [url, spec] = process.argv.slice(2);
-const { messages, forwardedProps, headers } = JSON.parse(spec);
+const { messages, forwardedProps, headers, tools } = JSON.parse(spec);
 const agent = new HttpAgent({ url, headers: headers || {}, threadId: "t1", initialMessages: messages });
-const seen = { events: [], text: "", error: null };
+const seen = { events: [], text: "", reasoning: "", metadata: null, error: null };
 try {
   const { newMessages } = await agent.runAgent(
-    { forwardedProps },
+    { forwardedProps, tools: tools || [] },
     {
       onEvent: ({ event }) => { seen.events.push(event.type); },
+      onRunStartedEvent: ({ event }) => { seen.metadata = event.metadata ?? null; },
       onTextMessageContentEvent: ({ event }) => { seen.text += event.delta; },
+      onReasoningMessageContentEvent: ({ event }) => { seen.reasoning += event.delta; },
       onRunErrorEvent: ({ event }) => { seen.error = { code: event.code, message: event.message }; },
     },
   );

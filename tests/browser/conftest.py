@@ -1,5 +1,6 @@
 """Fixtures for the browser tests: headless Debian Chromium driven by Playwright, against the real
-host on loopback with the Ollama and Gemini emulators behind it (Azure OpenAI left unconfigured).
+host on loopback with the Ollama and Gemini emulators behind it (Azure OpenAI left unconfigured),
+or with the scripted fake provider (tests/fake_plugin) for what no emulator produces.
 
 One browser serves each test module; each test gets a fresh context (empty localStorage) and
 page. Chromium missing locally skips these tests; in CI (``CI=true``) it fails them instead.
@@ -16,6 +17,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+import agentkit_fake
+from agentkit.app import create_app
+from agentkit.config import HostConfig
+from agentkit.registry import Registry
 from agentkit.testing import serve
 from agentkit.testing.plugin import start_host
 from agentkit_gemini.testing import DEFAULT_KEY as GEMINI_KEY
@@ -80,6 +85,16 @@ def host(monkeypatch, emulators: Emulators) -> Iterator[Callable[..., str]]:
     }
     with ExitStack() as stack:
         yield lambda **env: start_host(stack, monkeypatch, {**settings, **env})
+
+
+@pytest.fixture
+def fake_host(script: agentkit_fake.Script) -> Iterator[str]:
+    """The base URL of a real host whose only provider is the scripted fake: ``script`` decides
+    its models and what each run streams, including opaque reasoning values (which Ollama,
+    keeping nothing opaque, never sends)."""
+    registry = Registry.load(HostConfig(), entry_points=False, extra_plugins=[agentkit_fake])
+    with serve(create_app(registry=registry)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,48 +6,18 @@ Each test acts as a person would (click, type, press Enter) and checks what they
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from agentkit_ollama.testing import OllamaModel
+from tests.browser.helpers import answers, ask, card, model, provider, wait_until
 
 pytestmark = pytest.mark.browser
 
 
-def provider(page: Page, name: str):
-    """The provider's radio button (its card is the label)."""
-    return page.locator("#provider-list").get_by_role("radio", name=name, exact=True)
-
-
-def model(page: Page, name: str):
-    """The model's radio button in the model list."""
-    return page.locator("#model-list").get_by_role("radio", name=name, exact=True)
-
-
-def card(page: Page, provider_id: str):
-    return page.locator(f'.provider-option[data-provider="{provider_id}"]')
-
-
-def ask(page: Page, text: str) -> None:
-    page.get_by_label("Message", exact=True).fill(text)
-    page.get_by_label("Message", exact=True).press("Enter")
-
-
-def answers(page: Page):
-    return page.locator(".message.assistant")
-
-
-def wait_until(condition, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-
-
 def test_providers_show_their_state_and_unconfigured_guidance(page: Page, screenshot) -> None:
-    expect(card(page, "ollama")).to_contain_text("Ready · 4 models")
+    expect(card(page, "ollama")).to_contain_text("Ready · 6 models")
     expect(card(page, "gemini")).to_contain_text("Ready")
     azure = card(page, "azure-openai")
     expect(azure).to_contain_text("Not configured")
@@ -102,7 +72,7 @@ def test_answer_streams_in_progressively(page: Page, emulators, screenshot) -> N
     partial = page.wait_for_function(
         r"""() => {
             const answer = document.querySelector('.message.assistant[data-status="streaming"]');
-            const text = answer && answer.querySelector('.markdown').textContent;
+            const text = answer && answer.querySelector('.answer-text').textContent;
             return text && text.trim().split(/\s+/).length >= 3 ? text : null;
         }"""
     ).json_value()
@@ -111,7 +81,7 @@ def test_answer_streams_in_progressively(page: Page, emulators, screenshot) -> N
 
     answer = answers(page).last
     expect(answer).to_have_attribute("data-status", "done", timeout=10_000)
-    expect(answer.locator(".markdown")).to_have_text(reply)
+    expect(answer.locator(".answer-text")).to_have_text(reply)
     expect(answer.locator(".origin")).to_have_text(re.compile(r"^Ollama · "))
     expect(page.get_by_role("button", name="Send")).to_be_visible()
 
@@ -130,9 +100,9 @@ def test_switching_provider_mid_conversation(page: Page, emulators, screenshot) 
     first, second = answers(page).nth(0), answers(page).nth(1)
     expect(second).to_have_attribute("data-status", "done")
     expect(first.locator(".origin")).to_have_text("Ollama · llama3.2:latest")
-    expect(first.locator(".markdown")).to_have_text("Ollama says hi.")
+    expect(first.locator(".answer-text")).to_have_text("Ollama says hi.")
     expect(second.locator(".origin")).to_have_text("Gemini · gemini-2.5-pro")
-    expect(second.locator(".markdown")).to_have_text("Gemini says hello.")
+    expect(second.locator(".answer-text")).to_have_text("Gemini says hello.")
 
     # Gemini received the whole history, including Ollama's answer.
     sent = emulators.gemini.requests_to("streamGenerateContent")[-1]["json"]["contents"]
@@ -155,7 +125,7 @@ def test_run_error_is_explained_and_retry_works(page: Page, emulators, screensho
 
     emulators.ollama.reply = "Found it."
     error.get_by_role("button", name="Retry").click()
-    expect(answers(page).last.locator(".markdown")).to_have_text("Found it.")
+    expect(answers(page).last.locator(".answer-text")).to_have_text("Found it.")
     expect(page.locator(".message.error")).to_have_count(0)
 
 
@@ -164,15 +134,15 @@ def test_stop_keeps_the_partial_answer_and_cancels_upstream(page: Page, emulator
     emulators.ollama.token_delay = 0.05
     ask(page, "Talk for a long time")
     answer = answers(page).last
-    expect(answer.locator(".markdown")).to_contain_text("word2")
+    expect(answer.locator(".answer-text")).to_contain_text("word2")
     page.get_by_role("button", name="Stop").click()
 
     expect(answer).to_have_attribute("data-status", "stopped")
     expect(answer).to_contain_text("Stopped.")
-    expect(answer.locator(".markdown")).to_contain_text("word0 word1 word2")
+    expect(answer.locator(".answer-text")).to_contain_text("word0 word1 word2")
     expect(page.get_by_role("button", name="Send")).to_be_visible()
     wait_until(lambda: emulators.ollama.disconnects == 1)
-    assert "word199" not in answer.locator(".markdown").inner_text()
+    assert "word199" not in answer.locator(".answer-text").inner_text()
 
 
 def test_reload_restores_conversation_and_choices(page: Page, emulators) -> None:
@@ -186,7 +156,7 @@ def test_reload_restores_conversation_and_choices(page: Page, emulators) -> None
     expect(provider(page, "Gemini")).to_be_checked()
     expect(model(page, "Gemini 2.0 Flash")).to_be_checked()
     expect(page.locator(".message.user")).to_have_text("Will you remember?")
-    expect(answers(page).last.locator(".markdown")).to_have_text("Remember me.")
+    expect(answers(page).last.locator(".answer-text")).to_have_text("Remember me.")
     expect(answers(page).last.locator(".origin")).to_have_text("Gemini · gemini-2.0-flash")
 
     page.get_by_role("button", name="New chat").click()
@@ -204,7 +174,7 @@ def test_model_output_is_rendered_as_text_never_as_html(page: Page, emulators, s
     ask(page, "<b>not bold</b>")
     answer = answers(page).last
     expect(answer).to_have_attribute("data-status", "done")
-    body = answer.locator(".markdown")
+    body = answer.locator(".answer-text")
     expect(body).to_contain_text("<script>window.injected = 1</script>")
     expect(body).to_contain_text("<img src=x onerror=window.injected=2>")
     expect(body.locator("strong")).to_have_text("bold")
@@ -222,7 +192,7 @@ def test_answer_cut_upstream_keeps_the_partial_text(page: Page, emulators) -> No
     ask(page, "Tell me something")
     answer = answers(page).last
     expect(answer).to_have_attribute("data-status", "incomplete")
-    expect(answer.locator(".markdown")).to_have_text("The first words")
+    expect(answer.locator(".answer-text")).to_have_text("The first words")
     expect(answer).to_contain_text("the run failed before the answer finished")
     expect(page.locator(".message.error")).to_have_attribute("data-code", "upstream_error")
 
@@ -266,4 +236,4 @@ def test_a_long_think_with_keep_alives_still_answers(host, open_page, emulators)
 
     answer = answers(page).last
     expect(answer).to_have_attribute("data-status", "done", timeout=10_000)
-    expect(answer.locator(".markdown")).to_have_text(emulators.ollama.reply)
+    expect(answer.locator(".answer-text")).to_have_text(emulators.ollama.reply)

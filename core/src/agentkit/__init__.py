@@ -20,6 +20,7 @@ from agentkit.errors import (
     ContextLengthExceeded,
     InvalidRequest,
     ModelNotFound,
+    NoAnswer,
     RateLimited,
     UpstreamError,
     UpstreamTimeout,
@@ -30,6 +31,7 @@ from agentkit.errors import (
 )
 from agentkit.hookspecs import hookimpl
 from agentkit.provider import ChatParams, HttpURL, Model, NotConfigured, Provider, ProviderSettings
+from agentkit.reasoning import OpaqueReasoning, nearest_effort
 from agentkit.translation import from_response, translate_common
 
 try:
@@ -50,7 +52,9 @@ __all__ = [
     "InvalidRequest",
     "Model",
     "ModelNotFound",
+    "NoAnswer",
     "NotConfigured",
+    "OpaqueReasoning",
     "Provider",
     "ProviderSettings",
     "RateLimited",
@@ -61,6 +65,7 @@ __all__ = [
     "from_response",
     "from_status",
     "hookimpl",
+    "nearest_effort",
     "parse_retry_after",
     "retry_after_of",
     "translate_common",

@@ -107,9 +107,16 @@ class Catalog:
         provider if it has not been listed yet (its configured default may not be offered)."""
         config = self.registry.config
         explicit = entry.id == config.default_provider and config.default_model
-        if not explicit and entry.provider is not None and entry.id not in self._cache:
-            await self.list(entry.id)
+        if not explicit:
+            await self.ensure_listed(entry)
         return self.default_model(entry)
+
+    async def ensure_listed(self, entry: ProviderEntry) -> None:
+        """List ``entry`` once before its first chat, so that what its listing learns (what a
+        model can do, what stands behind an Azure deployment) shapes the request. A failed
+        listing does not stop the chat: it is cached like any other, for a shorter time."""
+        if entry.provider is not None and entry.id not in self._cache:
+            await self.list(entry.id)
 
     async def document(self, provider_id: str | None = None, *, refresh: bool = False) -> dict:
         """The ``GET /models`` answer, for every provider or for one."""

@@ -1,39 +1,31 @@
 """One chat run: stream a model's answer as AG-UI events.
 
-The run emits RUN_STARTED, then text and tool-call events as chunks arrive, then RUN_FINISHED
-with token usage; or RUN_ERROR with a stable code, after which nothing follows. Every run ends:
-the time limits (``agentkit.limits``) bound a silent upstream, and whatever a plugin raises, even
-``CancelledError``, ``KeyboardInterrupt`` or ``SystemExit``, ends the run with a RUN_ERROR instead
-of the stream or the process. Errors before the first token that are retryable (429, 5xx, a first
-token that never came) are retried here, the one retry loop for every provider.
+The run emits RUN_STARTED (its metadata says what reasoning effort was sent), then reasoning,
+text and tool-call events as chunks arrive (``agentkit.events``), the answer's opaque reasoning
+(``agentkit.reasoning``), then RUN_FINISHED with token usage; or RUN_ERROR with a stable code,
+after which nothing follows. Every run ends: the time limits (``agentkit.limits``) bound a silent
+upstream, and whatever a plugin raises, even ``CancelledError``, ``KeyboardInterrupt`` or
+``SystemExit``, ends the run with a RUN_ERROR instead of the stream or the process. Errors before
+the first token that are retryable (429, 5xx, a first token that never came) are retried here,
+the one retry loop for every provider.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ag_ui.core import (
-    BaseEvent,
-    RunErrorEvent,
-    RunFinishedEvent,
-    RunStartedEvent,
-    TextMessageContentEvent,
-    TextMessageEndEvent,
-    TextMessageStartEvent,
-    TokenUsage,
-    ToolCallArgsEvent,
-    ToolCallEndEvent,
-    ToolCallStartEvent,
-)
+from ag_ui.core import PROTOCOL_VERSION, BaseEvent, RunErrorEvent, RunFinishedEvent, RunStartedEvent
 
-from agentkit import watchdog
-from agentkit.errors import AgentKitError, ContentFiltered, InvalidRequest, UpstreamError
+from agentkit import reasoning, watchdog
+from agentkit.errors import AgentKitError, ContentFiltered, InvalidRequest
+from agentkit.events import EventTranslator, finish_reason
 from agentkit.limits import RetryPolicy, TimeLimits, timed
+from agentkit.provider import Provider
 from agentkit.translation import plugin_fault, translate
 
 if TYPE_CHECKING:
@@ -42,7 +34,8 @@ if TYPE_CHECKING:
 
     from agentkit.agents import Agent
     from agentkit.chat_models import ChatModels
-    from agentkit.provider import ChatParams, Provider
+    from agentkit.provider import ChatParams
+    from agentkit.reasoning import OpaqueReasoning
 
 logger = logging.getLogger("agentkit.chat")
 
@@ -65,112 +58,52 @@ class ChatRun:
     plugin: str = "?"
     """The distribution that provides the provider, named when its code misbehaves."""
     redact: Any = field(default=lambda text: text)
-
-
-class EventTranslator:
-    """Turns LangChain message chunks into AG-UI events, keeping message and tool-call state so
-    the events always satisfy AG-UI's ordering rules."""
-
-    def __init__(self) -> None:
-        self.message_id: str | None = None
-        self.open_tool: str | None = None
-        self.tool_ids: dict[Any, str] = {}
-        self.text_seen = False
-        self.usage: dict[str, int] = {}
-        self.finish_reason: str | None = None
-
-    @property
-    def emitted(self) -> bool:
-        return self.text_seen or bool(self.tool_ids)
-
-    def feed(self, chunk: AIMessageChunk) -> list[BaseEvent]:
-        events: list[BaseEvent] = []
-        text = chunk.text
-        if text:
-            events += self._close_tool()
-            if self.message_id is None:
-                self.message_id = uuid.uuid4().hex
-                events.append(TextMessageStartEvent(message_id=self.message_id, role="assistant"))
-            events.append(TextMessageContentEvent(message_id=self.message_id, delta=text))
-            self.text_seen = True
-        for call in chunk.tool_call_chunks:
-            events += self._tool_chunk(call)
-        for key, value in (chunk.usage_metadata or {}).items():
-            if isinstance(value, int):
-                self.usage[key] = self.usage.get(key, 0) + value
-        reason = chunk.response_metadata.get("finish_reason") or chunk.response_metadata.get(
-            "done_reason"
-        )
-        if reason:
-            self.finish_reason = str(reason)
-        return events
-
-    def _tool_chunk(self, call: dict[str, Any]) -> list[BaseEvent]:
-        events: list[BaseEvent] = []
-        key = call.get("index")
-        if key is None:
-            key = call.get("id") or len(self.tool_ids)
-        if key not in self.tool_ids:
-            events += self._close_text() + self._close_tool()
-            tool_id = call.get("id") or f"call_{uuid.uuid4().hex[:12]}"
-            self.tool_ids[key] = tool_id
-            self.open_tool = tool_id
-            events.append(
-                ToolCallStartEvent(tool_call_id=tool_id, tool_call_name=call.get("name") or "")
-            )
-        tool_id = self.tool_ids[key]
-        if call.get("args") and tool_id == self.open_tool:
-            events.append(ToolCallArgsEvent(tool_call_id=tool_id, delta=call["args"]))
-        return events
-
-    def _close_text(self) -> list[BaseEvent]:
-        if self.message_id is None:
-            return []
-        message_id, self.message_id = self.message_id, None
-        return [TextMessageEndEvent(message_id=message_id)]
-
-    def _close_tool(self) -> list[BaseEvent]:
-        if self.open_tool is None:
-            return []
-        tool_id, self.open_tool = self.open_tool, None
-        return [ToolCallEndEvent(tool_call_id=tool_id)]
-
-    def finish(self) -> list[BaseEvent]:
-        """Close whatever is open. Raises when the model produced nothing at all."""
-        if not self.emitted:
-            reason = f" (finish reason: {self.finish_reason})" if self.finish_reason else ""
-            raise UpstreamError(f"The model returned an empty answer{reason}.", retryable=False)
-        return self._close_text() + self._close_tool()
-
-    def token_usage(self, provider_id: str, model_id: str) -> list[TokenUsage] | None:
-        if not self.usage:
-            return None
-        return [
-            TokenUsage(
-                provider=provider_id,
-                model=model_id,
-                input_tokens=self.usage.get("input_tokens"),
-                output_tokens=self.usage.get("output_tokens"),
-                total_tokens=self.usage.get("total_tokens"),
-            )
-        ]
+    opaque: list[OpaqueReasoning] = field(default_factory=list)
+    """The opaque reasoning each past answer carries back for this provider, in order."""
 
 
 async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
     """The run's AG-UI events, from RUN_STARTED to RUN_FINISHED or RUN_ERROR."""
+    metadata: dict[str, Any] = {
+        "provider": run.provider.id,
+        "model": run.model_id,
+        "agent": run.agent.id,
+    }
+    try:
+        sent = run.provider.reasoning(run.model_id, run.params.reasoning_effort)
+    except Exception as exc:
+        sent, fault = None, plugin_fault(run.plugin, "reasoning", exc)
+    else:
+        fault = None
+    if sent is not None or run.params.reasoning_effort is not None:
+        metadata["reasoning"] = {"effort": run.params.reasoning_effort, "sent": sent}
     yield RunStartedEvent(
         thread_id=run.thread_id,
         run_id=run.run_id,
-        metadata={"provider": run.provider.id, "model": run.model_id, "agent": run.agent.id},
+        protocol_version=PROTOCOL_VERSION,
+        metadata=metadata,
     )
+    if fault is not None:
+        yield _run_error(run, fault)
+        return
     watchdog.working_for(run.provider.id, f"run {run.run_id}")
-    translator = EventTranslator()
+    keep = type(run.provider).opaque_reasoning is not Provider.opaque_reasoning
+    translator = EventTranslator(keep=keep)
     try:
+        messages = reasoning.restore(
+            run.provider, run.model_id, run.messages, run.opaque, run.plugin
+        )
         model = await _build_model(run)
-        async for event in _relay(run, model, translator):
+        async for event in _relay(run, model, messages, translator):
             yield event
         for event in translator.finish():
             yield event
+        if keep and translator.message is not None:
+            opaque = _opaque_of(run, translator)
+            if opaque:
+                seal = partial(reasoning.seal, run.provider.id)
+                for event in translator.sealed(opaque, seal):
+                    yield event
     except asyncio.CancelledError as exc:
         if asyncio.current_task().cancelling():
             logger.info("run %s cancelled: the client went away", run.run_id)
@@ -190,6 +123,21 @@ async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
     )
 
 
+def _opaque_of(run: ChatRun, translator: EventTranslator) -> OpaqueReasoning | None:
+    """The provider's opaque reasoning of the answer; a hook that fails loses it (the answer
+    stands, the next turn goes without it) rather than the run."""
+    try:
+        return run.provider.opaque_reasoning(translator.message)
+    except Exception:
+        logger.warning(
+            "run %s: the plugin %s failed to read the answer's opaque reasoning",
+            run.run_id,
+            run.plugin,
+            exc_info=True,
+        )
+        return None
+
+
 async def _build_model(run: ChatRun) -> BaseChatModel:
     """The provider's chat model for this run, bound to the client's tools when it sent any."""
     model = await run.models.get(run.provider, run.model_id, run.params)
@@ -204,7 +152,7 @@ async def _build_model(run: ChatRun) -> BaseChatModel:
 
 
 async def _relay(
-    run: ChatRun, model: BaseChatModel, translator: EventTranslator
+    run: ChatRun, model: BaseChatModel, messages: list[BaseMessage], translator: EventTranslator
 ) -> AsyncIterator[BaseEvent]:
     """Stream the agent's chunks as events, under the time limits, retrying retryable errors
     before the first token."""
@@ -214,7 +162,7 @@ async def _relay(
     attempt = 0
     while True:
         try:
-            chunks = run.agent.astream(model, run.messages)
+            chunks = run.agent.astream(model, messages)
             async for chunk in timed(chunks, run.limits, run_deadline, run.provider.name):
                 check_chunk(run.provider, chunk, run.plugin)
                 for event in translator.feed(chunk):
@@ -248,9 +196,8 @@ def check_chunk(provider: Provider, chunk: AIMessageChunk, plugin: str = "?") ->
         raise
     except Exception as exc:
         raise plugin_fault(plugin, "check_chunk", exc) from exc
-    reason = chunk.response_metadata.get("finish_reason")
-    reason = getattr(reason, "value", reason)
-    if reason and str(reason) in provider.blocked_finish_reasons:
+    reason = finish_reason(chunk.response_metadata)
+    if reason in provider.blocked_finish_reasons:
         raise ContentFiltered(
             f"{provider.name}'s content filter stopped the answer (finish reason {reason}).",
             hint="Rephrase the request.",

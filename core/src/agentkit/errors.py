@@ -15,6 +15,7 @@ stream starts and as an AG-UI ``RUN_ERROR`` after.
     ├── UpstreamUnavailable          upstream_unavailable
     ├── UpstreamTimeout              upstream_timeout
     ├── UpstreamError                upstream_error          (retried)
+    ├── NoAnswer                     no_answer               the model thought, then said nothing
     └── HTTPProblem                  (its own code)          an HTTP error before any stream
 """
 
@@ -34,6 +35,7 @@ ERROR_CODES: dict[str, str] = {
     "upstream_unavailable": "The provider could not be reached.",
     "upstream_timeout": "The provider did not answer in time.",
     "upstream_error": "The provider answered with an error.",
+    "no_answer": "The model thought but gave no answer.",
     "internal_error": "AgentKit failed unexpectedly.",
 }
 """Every stable error code, with what it means. Documented in docs/errors.md."""
@@ -110,6 +112,13 @@ class UpstreamTimeout(AgentKitError):
 class UpstreamError(AgentKitError):
     code = "upstream_error"
     retryable = True
+
+
+class NoAnswer(AgentKitError):
+    """A reasoning model thought and then gave neither text nor a tool call, usually because
+    thinking used up the token limit."""
+
+    code = "no_answer"
 
 
 class HTTPProblem(AgentKitError):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from agentkit import reasoning
 from agentkit.agents import Agent
 from agentkit.catalog import Catalog
 from agentkit.chat_models import ChatModels
@@ -120,6 +121,7 @@ class Host:
         except AgentKitError as exc:
             raise HTTPProblem(422, "invalid_body", exc.message) from None
         model_id = await self._model_for(entry, forwarded.get("model") or model)
+        await self.catalog.ensure_listed(entry)
         return ChatRun(
             thread_id=run_input.thread_id,
             run_id=run_input.run_id,
@@ -134,6 +136,7 @@ class Host:
             limits=self.limits,
             plugin=entry.plugin.package,
             redact=self.redact,
+            opaque=reasoning.carried(run_input.messages, entry.id),
         )
 
     async def _model_for(self, entry: ProviderEntry, chosen: object) -> str:

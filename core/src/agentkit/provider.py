@@ -11,7 +11,7 @@ Nothing here imports a provider SDK or LangChain at module level: discovery must
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
@@ -19,9 +19,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
-    from langchain_core.messages import AIMessageChunk
+    from langchain_core.messages import AIMessage, AIMessageChunk
 
     from agentkit.errors import AgentKitError
+    from agentkit.reasoning import OpaqueReasoning
 
 
 class ProviderSettings(BaseSettings):
@@ -72,6 +73,9 @@ class ChatParams(BaseModel):
     top_p: float | None = Field(default=None, ge=0, le=1)
     stop: list[str] | None = None
     seed: int | None = None
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high"] | None = None
+    """How much a reasoning model should think; each provider maps it to what its API takes
+    (``Provider.reasoning``), the nearest the model supports."""
 
 
 @dataclass
@@ -168,6 +172,29 @@ class Provider:
         pool; switch its own retries off (``max_retries=0``): the host retries, and bounds every
         answer with its time limits."""
         raise NotImplementedError
+
+    def reasoning(self, model: str, effort: str | None) -> dict[str, Any] | None:
+        """What this provider sends upstream for a request's ``reasoning_effort`` with ``model``,
+        as its API names it (``{"think": "low"}``): the nearest the model supports. The host
+        reports it in RUN_STARTED's metadata; the builder sends the same. ``None``: nothing is
+        sent, the provider's default applies."""
+        return None
+
+    def opaque_reasoning(self, message: AIMessage) -> OpaqueReasoning | None:
+        """What of an answer (the whole streamed ``message``) the service wants back with the next
+        request and the client cannot read: signatures, encrypted reasoning. The host sends it to
+        the client and back (``agentkit.reasoning``). The default keeps nothing."""
+        return None
+
+    def restore_reasoning(
+        self, model: str, message: AIMessage, opaque: OpaqueReasoning
+    ) -> AIMessage:
+        """``message``, a past answer coming back in a request to ``model``, with the ``opaque``
+        reasoning this provider kept from it put back where its LangChain integration reads it
+        (or left out, when ``model`` cannot take it: the conversation may have switched model).
+        Called only with values this provider sealed; still, a client can send anything: check
+        what you parse, and raise ``InvalidRequest`` for what is not yours."""
+        return message
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
         """Map an exception only this provider understands to an ``AgentKitError``; ``None``

@@ -11,6 +11,7 @@ API_KEY = "sk-conformance-0123456789"
 class TestOpenAICompatibleConformance(ProviderConformance):
     provider_id = "openai-compatible"
     model = "local-model"
+    reasoning_model = "deepseek-r1"
     required_env = ("OPENAI_COMPATIBLE_BASE_URL",)
 
     @pytest.fixture

@@ -38,7 +38,8 @@ def test_without_a_key_a_placeholder_is_sent(host, emulator, emulator_url, monke
 def test_the_default_model_is_the_first_listed_one(host, emulator, emulator_url):
     document = provider_of(host(OPENAI_COMPATIBLE_BASE_URL=emulator_url))
 
-    assert [m["id"] for m in document["models"]] == ["local-model", "other-model"]
+    ids = [m["id"] for m in document["models"]]
+    assert ids == ["local-model", "other-model", "deepseek-r1", "qwen3"]
     assert document["default_model"] == "local-model"
     assert document["models"][0]["details"] == {"owned_by": "emulator"}
 
@@ -111,13 +112,14 @@ def test_a_filtered_answer_is_content_filtered_not_empty(host, emulator, emulato
 
 def test_a_too_long_conversation_is_context_length_exceeded(host, emulator, emulator_url):
     message = "This model's maximum context length is 4096 tokens. However, you requested 9000."
-    emulator.fail(400, {"error": {"message": message, "type": "BadRequestError", "code": 400}})
+    error = {"error": {"message": message, "type": "BadRequestError", "code": 400}}
+    emulator.fail(400, error, on="/chat/completions")
     events = ask(host(OPENAI_COMPATIBLE_BASE_URL=emulator_url), model="local-model")
     assert error_of(events).code == "context_length_exceeded"
 
 
 def test_a_rate_limit_is_retried_after_the_server_says(host, emulator, emulator_url):
-    emulator.fail(429, headers={"Retry-After": "0"})
+    emulator.fail(429, headers={"Retry-After": "0"}, on="/chat/completions")
     events = ask(host(OPENAI_COMPATIBLE_BASE_URL=emulator_url), model="local-model")
     assert text_of(events) == emulator.reply
-    assert len(emulator.requests) == 2
+    assert [r["path"] for r in emulator.requests].count("/v1/chat/completions") == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from langchain_core.messages import AIMessageChunk
 
@@ -147,11 +148,14 @@ def test_usage_arrives_in_the_last_chunks(azure_env, make_provider):
 # --- parameters -------------------------------------------------------------------------
 
 
-def test_other_models_default_to_temperature_0_7(azure_env, make_provider, emulator):
+@pytest.mark.parametrize("api", ["classic", "v1", "responses"])
+def test_nothing_the_user_did_not_set_is_sent(azure_env, monkeypatch, make_provider, emulator, api):
+    monkeypatch.setenv("AZURE_OPENAI_API", api)
     stream(make_provider())
     body = emulator.requests[0]["json"]
-    assert body["temperature"] == 0.7
-    assert not {"max_tokens", "max_completion_tokens", "top_p", "seed", "stop"} & set(body)
+    generation = {"temperature", "top_p", "seed", "stop", "reasoning_effort", "reasoning"}
+    tokens = {"max_tokens", "max_completion_tokens", "max_output_tokens"}
+    assert not (generation | tokens | {"include"}) & set(body)
 
 
 def test_request_parameters_reach_the_wire(azure_env, make_provider, emulator):
@@ -174,8 +178,34 @@ def test_reasoning_deployments_get_max_completion_tokens_and_no_temperature(
     assert text(stream(make_provider(), "reasoner", params)) == emulator.reply
     body = emulator.requests[0]["json"]
     assert body["max_completion_tokens"] == 500
-    assert not {"temperature", "top_p", "max_tokens"} & set(body)
+    assert not {"temperature", "top_p", "max_tokens", "reasoning_effort"} & set(body)
     assert body["seed"] == 3
+
+
+def test_an_unknown_model_gets_only_what_the_user_set(
+    azure_env, monkeypatch, make_provider, emulator
+):
+    monkeypatch.delenv("AZURE_OPENAI_MODEL")  # "chat" serves gpt-4o, but nobody said so
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner")
+    provider = make_provider()
+    params = ChatParams(max_tokens=40, reasoning_effort="high")
+    assert provider.reasoning("chat", "high") is None
+    stream(provider, "chat", params)
+    body = emulator.requests[0]["json"]
+    assert body["max_tokens"] == 40
+    assert not {"temperature", "reasoning_effort", "max_completion_tokens"} & set(body)
+
+
+def test_an_unknown_reasoning_model_that_rejects_a_parameter_says_what_to_set(
+    azure_env, monkeypatch, make_provider, emulator
+):
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2024-12-01-preview")
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner")
+    with pytest.raises(InvalidRequest) as caught:
+        stream(make_provider(), "reasoner", ChatParams(temperature=0.5))
+    assert "'reasoner' rejected a parameter" in caught.value.message
+    assert "'temperature' does not support 0.5" in caught.value.message
+    assert "AZURE_OPENAI_DEPLOYMENTS=reasoner=<model>" in caught.value.hint
 
 
 def test_the_model_behind_the_deployment_decides_not_its_name(
@@ -183,9 +213,87 @@ def test_the_model_behind_the_deployment_decides_not_its_name(
 ):
     emulator.models.append(deployment("o3-mini", "gpt-4o"))
     monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "o3-mini=gpt-4o")
-    stream(make_provider(), "o3-mini", ChatParams(max_tokens=10))
+    provider = make_provider()
+    stream(provider, "o3-mini", ChatParams(max_tokens=10, reasoning_effort="low"))
     body = emulator.requests[0]["json"]
-    assert (body["temperature"], body["max_tokens"]) == (0.7, 10)
+    assert body["max_tokens"] == 10
+    assert not {"temperature", "max_completion_tokens", "reasoning_effort"} & set(body)
+    assert provider.reasoning("o3-mini", "low") is None
+
+
+# --- reasoning on chat completions -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "effort", "sent"),
+    [
+        ("o3-mini", "high", "high"),
+        ("o3-mini", "none", "low"),
+        ("o3-mini", "minimal", "low"),
+        ("o4-mini", "medium", "medium"),
+        ("gpt-5-mini", "none", "minimal"),
+        ("gpt-5-mini", "minimal", "minimal"),
+        ("gpt-5.1", "none", "none"),
+        ("gpt-5.1", "minimal", "low"),  # as close to none as to low: the one that thinks more
+        ("gpt-5-pro", "low", "high"),
+        ("o1-mini", "high", None),  # o1-mini takes no effort at all
+    ],
+)
+@pytest.mark.parametrize("api", ["classic", "v1"])
+def test_the_effort_sent_is_the_nearest_the_family_takes(
+    azure_env, monkeypatch, make_provider, emulator, api, model, effort, sent
+):
+    monkeypatch.setenv("AZURE_OPENAI_API", api)
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2025-04-01-preview")
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", f"deployed={model}")
+    emulator.models.append(deployment("deployed", model))
+    provider = make_provider()
+    expected = {"reasoning_effort": sent} if sent else None
+    assert provider.reasoning("deployed", effort) == expected
+    assert text(stream(provider, "deployed", ChatParams(reasoning_effort=effort))) == emulator.reply
+    assert emulator.requests[0]["json"].get("reasoning_effort") == sent
+
+
+def test_the_emulator_rejects_an_effort_the_family_does_not_take(emulator_url):
+    """What makes the mapping above matter: Azure's 400 for an effort o3-mini does not take."""
+    body = {
+        "model": "reasoner",
+        "messages": [{"role": "user", "content": "hi"}],
+        "reasoning_effort": "none",
+    }
+    response = httpx.post(
+        f"{emulator_url}/openai/v1/chat/completions",
+        json=body,
+        headers={"api-key": DEFAULT_KEY},
+        timeout=10,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "message": "Invalid value: 'none'. Supported values are: 'low', 'medium', and 'high'.",
+        "type": "invalid_request_error",
+        "param": "reasoning_effort",
+        "code": "invalid_value",
+    }
+
+
+def test_reasoning_effort_needs_2024_12_01_preview_on_the_classic_api(
+    azure_env, monkeypatch, make_provider
+):
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner=o3-mini")
+    assert make_provider().reasoning("reasoner", "low") == {"reasoning_effort": "low"}
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2024-10-21")  # set: it has no effort
+    assert make_provider().reasoning("reasoner", "low") is None
+
+
+def test_usage_counts_reasoning_and_cached_tokens(azure_env, monkeypatch, make_provider, emulator):
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2024-12-01-preview")
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner=o3-mini")
+    emulator.thinking = "one two three four five"
+    emulator.cached_tokens = 3
+    [usage] = [c.usage_metadata for c in stream(make_provider(), "reasoner") if c.usage_metadata]
+    assert usage["output_token_details"] == {"reasoning": 5}
+    assert usage["input_token_details"] == {"cache_read": 3}
+    assert usage["output_tokens"] == 5 + len(emulator.reply.split())
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -236,9 +344,20 @@ def test_an_unsupported_api_version_names_the_setting(azure_env, monkeypatch, ma
     assert "AZURE_OPENAI_API_VERSION" in caught.value.message
 
 
+def test_a_reasoning_model_gets_the_api_version_it_needs_unless_one_is_set(
+    azure_env, monkeypatch, make_provider, emulator
+):
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner=o3-mini")
+    assert text(stream(make_provider(), "reasoner")) == emulator.reply
+    assert emulator.requests[-1]["query"]["api-version"] == "2024-12-01-preview"
+    stream(make_provider(), "chat")
+    assert emulator.requests[-1]["query"]["api-version"] == "2024-10-21"
+
+
 def test_a_reasoning_model_on_an_old_api_version_names_the_setting(
     azure_env, monkeypatch, make_provider
 ):
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2024-10-21")
     monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner=o3-mini")
     with pytest.raises(InvalidRequest) as caught:
         stream(make_provider(), "reasoner")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from agentkit.testing import chat, error_of, run_input, text_of
+from agentkit.testing import chat, error_of, reasoning_of, run_input, text_of
 from agentkit_azure_openai.testing import DEFAULT_KEY
 
 
@@ -112,14 +112,42 @@ def test_the_key_is_not_in_the_providers_document(azure_env, host):
     assert DEFAULT_KEY not in response.text
 
 
-def test_a_listing_teaches_later_runs_the_model_behind_a_deployment(management_env, host, emulator):
-    base = host()
-    params = {"max_tokens": 99}
-    chat(base, run_input("hi", model="reasoner", params=params))
-    before = emulator.chat_requests()[-1]["json"]
-    assert before["temperature"] == 0.7  # "reasoner" could be any model until it is listed
+def test_discovery_shapes_the_first_chat(management_env, host, emulator):
+    """Nothing says "reasoner" serves o3-mini but Azure Resource Manager: the host lists the
+    provider before its first chat, so even that one goes out with o3-mini's parameters."""
+    base = host(AZURE_OPENAI_API_VERSION="2024-12-01-preview")
+    params = {"reasoning_effort": "minimal", "temperature": 0.3, "max_tokens": 99}
+    events = chat(base, run_input("hi", model="reasoner", params=params))
+    assert error_of(events) is None
+    sent = {"reasoning_effort": "low"}  # o3-mini's nearest to minimal
+    assert events[0].metadata["reasoning"] == {"effort": "minimal", "sent": sent}
+    paths = [r["path"] for r in emulator.requests]
+    assert "/deployments" in paths[0] and paths[-1].endswith("/chat/completions")
+    body = emulator.chat_requests()[-1]["json"]
+    assert (body["reasoning_effort"], body["max_completion_tokens"]) == ("low", 99)
+    assert "temperature" not in body
 
-    httpx.get(f"{base}/models").raise_for_status()  # discovery: "reasoner" serves o3-mini
-    chat(base, run_input("hi", model="reasoner", params=params))
-    after = emulator.chat_requests()[-1]["json"]
-    assert after["max_completion_tokens"] == 99 and "temperature" not in after
+
+def test_a_reasoning_deployment_on_the_classic_api(azure_env, host, emulator, monkeypatch):
+    """An o-series deployment through the classic API: the effort mapped, usage with reasoning
+    and cached tokens; the classic API streams no reasoning text."""
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner=o3-mini")
+    emulator.thinking = "one two three"
+    emulator.cached_tokens = 4
+    body = run_input("hi", model="reasoner", params={"reasoning_effort": "high", "max_tokens": 50})
+    events = chat(host(AZURE_OPENAI_API_VERSION="2025-04-01-preview"), body)
+    assert error_of(events) is None and text_of(events) == emulator.reply
+    assert events[0].metadata["reasoning"] == {
+        "effort": "high",
+        "sent": {"reasoning_effort": "high"},
+    }
+    request = emulator.chat_requests()[-1]
+    assert request["query"] == {"api-version": "2025-04-01-preview"}
+    assert (request["json"]["reasoning_effort"], request["json"]["max_completion_tokens"]) == (
+        "high",
+        50,
+    )
+    [usage] = events[-1].usage
+    assert (usage.reasoning_tokens, usage.cached_input_tokens) == (3, 4)
+    assert usage.output_tokens == 3 + len(emulator.reply.split())
+    assert reasoning_of(events) == ""

@@ -37,7 +37,14 @@ def test_configured_deployments_are_listed(azure_env, monkeypatch, make_provider
     assert chat["name"] == "chat (gpt-4o)"
     assert chat["capabilities"] == ["tools", "vision"]
     assert "thinking" in models["reasoner"]["capabilities"]
-    assert models["legacy"]["details"] == {"source": "configured", "configured": True}
+    legacy = models["legacy"]
+    assert (legacy["name"], legacy["capabilities"]) == ("legacy", [])
+    assert legacy["details"] == {
+        "source": "configured",
+        "configured": True,
+        "note": "the model behind this deployment is unknown, so requests carry only the "
+        "parameters you set; name it with AZURE_OPENAI_DEPLOYMENTS=legacy=<model>",
+    }
 
 
 def test_an_unsupported_data_plane_list_is_tried_once(azure_env, make_provider, emulator):
@@ -58,7 +65,15 @@ def test_the_data_plane_list_when_the_resource_offers_it(
     monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "gone=gpt-35-turbo")
     provider = make_provider()
     models = listed(provider)
-    assert list(models) == ["chat", "gone", "embeddings", "gpt-4", "pending", "reasoner"]
+    assert list(models) == [
+        "chat",
+        "gone",
+        "embeddings",
+        "gpt-4",
+        "pending",
+        "reasoner",
+        "thinker",
+    ]
     assert models["chat"]["details"] == {
         "model": "gpt-4o",
         "status": "succeeded",
@@ -96,7 +111,7 @@ def test_the_management_plane_lists_the_real_deployments(management_env, make_pr
     emulator.page_size = 2
     emulator.models.append(deployment("failed", "gpt-4o", state="Failed"))
     models = listed(make_provider())
-    assert list(models) == ["chat", "failed", "gpt-4", "reasoner"]  # no embeddings deployment
+    assert list(models) == ["chat", "failed", "gpt-4", "reasoner", "thinker"]  # no embeddings
     assert models["chat"]["details"] == {
         "model": "gpt-4o",
         "model_version": "2024-08-06",
@@ -108,6 +123,7 @@ def test_the_management_plane_lists_the_real_deployments(management_env, make_pr
     assert not models["failed"]["available"]
     pages = [r for r in emulator.requests if "/subscriptions/" in r["path"]]
     assert [page["query"].get("$skipToken") for page in pages] == [None, "2", "4"]
+    assert models["thinker"]["capabilities"] == ["tools", "vision", "thinking"]
     assert pages[0]["path"] == (
         f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-agentkit/providers/"
         f"Microsoft.CognitiveServices/accounts/{ACCOUNT}/deployments"
@@ -126,6 +142,27 @@ def test_discovered_deployments_get_their_models_parameters(
     asyncio.run(_drain(provider, "reasoner", ChatParams(max_tokens=99)))
     body = emulator.chat_requests()[0]["json"]
     assert body["max_completion_tokens"] == 99 and "temperature" not in body
+
+
+@pytest.mark.parametrize("configured", ["reasoner", "reasoner=gpt-4o"])
+def test_discovery_wins_over_what_the_settings_say(
+    azure_env, monkeypatch, make_provider, emulator, configured
+):
+    """Unnamed, or named wrongly: once the resource reported o3-mini, o3-mini's rules apply."""
+    monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2024-12-01-preview")
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", configured)
+    emulator.data_plane_listing = True
+    provider = make_provider()
+    assert provider.reasoning("reasoner", "high") is None  # not (yet) known to reason
+    models = listed(provider)
+    assert models["reasoner"]["details"]["model"] == "o3-mini"
+    assert "thinking" in models["reasoner"]["capabilities"]
+    assert provider.reasoning("reasoner", "high") == {"reasoning_effort": "high"}
+    params = ChatParams(max_tokens=99, temperature=0.2, reasoning_effort="high")
+    asyncio.run(_drain(provider, "reasoner", params))
+    body = emulator.chat_requests()[0]["json"]
+    assert (body["max_completion_tokens"], body["reasoning_effort"]) == (99, "high")
+    assert "temperature" not in body
 
 
 async def _drain(provider, deployment_name, params):

@@ -38,8 +38,11 @@ def test_the_defaults(monkeypatch):
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", ENDPOINT)
     settings = AzureOpenAISettings()
     assert settings.endpoint == "https://contoso-ai.openai.azure.com"
-    assert settings.api_version == "2024-10-21"
-    assert settings.model == "gpt-4"
+    assert settings.api_version is None
+    assert settings.api_version_for("gpt-4o") == "2024-10-21"
+    assert settings.api_version_for("o3-mini") == "2024-12-01-preview"
+    assert settings.api_version_for(None) == "2024-10-21"
+    assert settings.model is None  # no model is assumed behind a deployment
     assert (settings.api, settings.auth, settings.auth_mode) == ("classic", None, "entra")
     assert settings.deployment is None and settings.deployments == {}
     assert settings.management_endpoint == "https://management.azure.com"
@@ -80,6 +83,21 @@ def test_every_variable(monkeypatch):
     assert s.discovery_configured
     assert s.management_endpoint == "https://management.usgovcloudapi.net"
     assert s.resource_name == "contoso-account"
+
+
+def test_a_deployment_without_a_model_has_none(monkeypatch):
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", ENDPOINT)
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENT", "prod")
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "prod=o3-mini,other")
+    assert AzureOpenAISettings().configured_deployments() == {"prod": "o3-mini", "other": None}
+    monkeypatch.setenv("AZURE_OPENAI_MODEL", "o4-mini")
+    assert AzureOpenAISettings().configured_deployments()["prod"] == "o4-mini"
+
+
+def test_the_responses_api_is_a_choice(monkeypatch):
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", ENDPOINT)
+    monkeypatch.setenv("AZURE_OPENAI_API", "Responses")
+    assert AzureOpenAISettings().api == "responses"
 
 
 def test_auth_defaults_to_key_when_a_key_is_set(monkeypatch):

@@ -9,6 +9,7 @@ from agentkit_gemini.testing import DEFAULT_KEY, GeminiEmulator
 class TestGeminiConformance(ProviderConformance):
     provider_id = "gemini"
     model = "gemini-2.5-flash"
+    reasoning_model = "gemini-2.5-flash"
     required_env = ("GEMINI_API_KEY",)
 
     @pytest.fixture

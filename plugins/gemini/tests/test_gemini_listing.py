@@ -19,12 +19,18 @@ def test_lists_only_models_that_can_chat(provider, emulator):
         "gemini-2.5-pro",
         "gemini-2.0-flash",
         "gemini-2.5-flash-lite",
+        "gemini-3-pro-preview",
+        "gemini-3-flash-preview",
     ]
     flash = models[0]
     assert flash.name == "Gemini 2.5 Flash"
     assert flash.details["input_token_limit"] == 1_048_576
     assert flash.details["output_token_limit"] == 65_536
     assert models[2].details["output_token_limit"] == 8192
+    thinking = [m.id for m in models if "thinking" in m.capabilities]
+    assert thinking == [m.id for m in models if m.id != "gemini-2.0-flash"], (
+        "the capability comes from the `thinking` field of Gemini's model metadata"
+    )
     request = emulator.requests[0]
     assert request["method"] == "GET"
     assert request["path"] == "/v1beta/models"

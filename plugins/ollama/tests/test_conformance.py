@@ -9,6 +9,7 @@ from agentkit_ollama.testing import OllamaEmulator
 class TestOllamaConformance(ProviderConformance):
     provider_id = "ollama"
     model = "llama3.2:latest"
+    reasoning_model = "qwen3:8b"
     required_env = ()  # Ollama works with no settings (http://localhost:11434)
 
     @pytest.fixture

@@ -76,3 +76,68 @@ def test_a_cut_stream_breaks_off_mid_answer(emulator, emulator_url):
     with pytest.raises(httpx.RemoteProtocolError):
         asyncio.run(read())
     assert emulator.disconnects == 0
+
+
+def chat_body(model: str, **extra) -> dict:
+    return {"model": model, "messages": [{"role": "user", "content": "hi"}], **extra}
+
+
+@pytest.mark.parametrize(
+    ("think", "error"),
+    [
+        ("extreme", 'invalid think value: "extreme" (must be "high", "medium", "low", "max",'),
+        (1, 'think must be a boolean or string ("high", "medium", "low", "max", true, or false)'),
+        ("high", '"llama3.2" does not support thinking'),
+        (True, '"llama3.2" does not support thinking'),
+    ],
+)
+def test_think_is_checked_as_ollama_checks_it(emulator_url, think, error):
+    response = httpx.post(f"{emulator_url}/api/chat", json=chat_body("llama3.2", think=think))
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(error)
+
+
+def test_a_model_that_cannot_think_takes_think_false(emulator, emulator_url):
+    response = httpx.post(
+        f"{emulator_url}/api/chat", json=chat_body("llama3.2", think=False, stream=False)
+    )
+    assert response.status_code == 200
+    assert response.json()["message"] == {"role": "assistant", "content": emulator.reply}
+
+
+@pytest.mark.parametrize(
+    ("model", "think", "thinks"),
+    [
+        ("qwen3:8b", None, True),  # the server turns thinking on for a model that can
+        ("qwen3:8b", True, True),
+        ("qwen3:8b", "max", True),
+        ("qwen3:8b", False, False),
+        ("gpt-oss:20b", False, True),  # gpt-oss cannot stop thinking
+        ("gpt-oss:20b", "low", True),
+    ],
+)
+def test_thinking_models_think_as_ollama_decides(emulator, emulator_url, model, think, thinks):
+    extra = {} if think is None else {"think": think}
+
+    async def ask():
+        return await client(emulator_url).chat(
+            model, [{"role": "user", "content": "hi"}], stream=False, **extra
+        )
+
+    message = asyncio.run(ask()).message
+    assert message.thinking == (emulator.thinking if thinks else None)
+    assert message.content == emulator.reply
+
+
+def test_thinking_streams_before_the_content_and_counts_in_eval_count(emulator, emulator_url):
+    emulator.thinking, emulator.reply = "Let me see.", "Yes."
+    with httpx.stream("POST", f"{emulator_url}/api/chat", json=chat_body("qwen3:8b")) as response:
+        lines = [json.loads(line) for line in response.iter_lines() if line]
+    messages = [line["message"] for line in lines[:-1]]
+    assert messages == [
+        {"role": "assistant", "content": "", "thinking": "Let "},
+        {"role": "assistant", "content": "", "thinking": "me "},
+        {"role": "assistant", "content": "", "thinking": "see."},
+        {"role": "assistant", "content": "Yes."},
+    ]
+    assert lines[-1]["eval_count"] == 4 and lines[-1]["done_reason"] == "stop"

@@ -19,9 +19,19 @@ def listed(provider: OllamaProvider) -> dict[str, Model]:
     return {model.id: model for model in list_models(provider)}
 
 
+PULLED = [
+    "qwen:7b",
+    "llama3.2:latest",
+    "gemma3:4b",
+    "qwen3:8b",
+    "gpt-oss:20b",
+    "nomic-embed-text:latest",
+]
+
+
 def test_models_carry_size_parameters_quantisation_and_capabilities(provider):
     models = listed(provider)
-    assert list(models) == ["qwen:7b", "llama3.2:latest", "gemma3:4b", "nomic-embed-text:latest"]
+    assert list(models) == PULLED
     llama = models["llama3.2:latest"]
     assert llama.size == "2.0 GB"
     assert llama.capabilities == ["tools"]
@@ -32,6 +42,8 @@ def test_models_carry_size_parameters_quantisation_and_capabilities(provider):
         "context_length": 131072,
     }
     assert models["gemma3:4b"].capabilities == ["vision"]
+    assert models["qwen3:8b"].capabilities == ["tools", "thinking"]
+    assert models["gpt-oss:20b"].details["family"] == "gptoss"
     assert models["qwen:7b"].available
 
 
@@ -60,27 +72,27 @@ def test_sizes_read_like_ollama_list(size, text):
 
 def test_show_is_asked_once_per_digest(provider, emulator):
     listed(provider)
-    assert len(emulator.requests_to("/api/show")) == 4
+    assert len(emulator.requests_to("/api/show")) == len(PULLED)
     listed(provider)
-    assert len(emulator.requests_to("/api/show")) == 4
+    assert len(emulator.requests_to("/api/show")) == len(PULLED)
 
     emulator.models[1].digest = "f" * 64  # llama3.2 re-pulled: a new build
     emulator.models[1].capabilities = ["completion", "tools", "thinking"]
     models = listed(provider)
     shown = [r["json"]["model"] for r in emulator.requests_to("/api/show")]
-    assert shown[4:] == ["llama3.2:latest"]
+    assert shown[len(PULLED) :] == ["llama3.2:latest"]
     assert models["llama3.2:latest"].capabilities == ["tools", "thinking"]
 
 
 def test_show_failures_still_list_the_models_and_are_not_cached(provider, emulator):
-    emulator.fail(500, {"error": "disk on fire"}, times=4, on="/api/show")
+    emulator.fail(500, {"error": "disk on fire"}, times=len(PULLED), on="/api/show")
     models = listed(provider)
-    assert list(models) == ["qwen:7b", "llama3.2:latest", "gemma3:4b", "nomic-embed-text:latest"]
+    assert list(models) == PULLED
     assert all(m.capabilities == [] and m.available for m in models.values())
     assert models["qwen:7b"].size == "4.5 GB"
 
     assert listed(provider)["llama3.2:latest"].capabilities == ["tools"]
-    assert len(emulator.requests_to("/api/show")) == 8
+    assert len(emulator.requests_to("/api/show")) == 2 * len(PULLED)
 
 
 def test_show_requests_are_made_concurrently(provider, emulator):
@@ -148,7 +160,8 @@ def test_a_name_without_tag_matches_latest(monkeypatch, ollama_env):
 
 
 def test_unpulled_default_falls_to_the_first_pulled_model_with_a_notice(emulator, ollama_env):
-    emulator.models = emulator.models[3:] + emulator.models[1:3]  # embedding model first
+    embedding = emulator.find("nomic-embed-text")
+    emulator.models = [embedding, *emulator.models[1:3]]  # cannot chat, so not the default
     provider = OllamaProvider(OllamaSettings())
     default, notice = provider.choose_default(list(listed(provider).values()))
     assert default == "llama3.2:latest"

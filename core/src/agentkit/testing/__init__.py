@@ -16,7 +16,18 @@ the ``agentkit_host`` fixture (``agentkit.testing.plugin``, with ``agentkit_env`
 docs/plugin-helpers.md lists every name with a line each.
 """
 
-from agentkit.testing.agui import chat, check_order, error_of, parse_sse, run_input, text_of
+from agentkit.testing.agui import (
+    answer_message,
+    chat,
+    check_order,
+    encrypted_values,
+    error_of,
+    parse_sse,
+    reasoning_before_answer,
+    reasoning_of,
+    run_input,
+    text_of,
+)
 from agentkit.testing.conformance import HEAVY_MODULES, ProviderConformance, registered_providers
 from agentkit.testing.emulator import CUT, Emulator, tokens_of
 from agentkit.testing.servers import free_port, serve, silent_server
@@ -28,12 +39,16 @@ __all__ = [
     "Emulator",
     "ProviderConformance",
     "answer",
+    "answer_message",
     "chat",
     "check_order",
+    "encrypted_values",
     "error_of",
     "free_port",
     "list_models",
     "parse_sse",
+    "reasoning_before_answer",
+    "reasoning_of",
     "registered_providers",
     "run_input",
     "serve",

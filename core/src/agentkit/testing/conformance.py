@@ -46,7 +46,14 @@ from agentkit.errors import ERROR_CODES
 from agentkit.plugins import ENTRY_POINT_GROUP, new_plugin_manager
 from agentkit.provider import ChatParams, Model, Provider, ProviderSettings
 from agentkit.settings import env_names
-from agentkit.testing.agui import chat, error_of, run_input, text_of
+from agentkit.testing.agui import (
+    chat,
+    error_of,
+    reasoning_before_answer,
+    reasoning_of,
+    run_input,
+    text_of,
+)
 from agentkit.testing.plugin import HOST_ENV, isolate, start_host
 from agentkit.testing.servers import free_port, serve, silent_server
 
@@ -80,6 +87,8 @@ CANCEL_WAIT = 5.0
 """Seconds a cancelled listing may take to stop (a liveness bound, not a performance check)."""
 
 REPLY = "Conformance check reply, streamed word by word."
+
+THOUGHT = "First I weigh the question, then I answer it."
 
 CONCURRENT_RUNS = 120
 """Streams one model must carry at once: more than httpx's default pool of 100 connections."""
@@ -137,6 +146,14 @@ class ProviderConformance:
         "stream_cut": "upstream_error",
     }
     """The stable error code each upstream failure must become."""
+
+    reasoning_model: ClassVar[str | None] = None
+    """A model the upstream offers that thinks before it answers (streaming its ``thinking``
+    knob as reasoning): set it to run the reasoning checks."""
+
+    reasoning_streams: ClassVar[bool] = True
+    """Whether ``reasoning_model`` streams its thinking; ``False`` for an API whose models think
+    in silence (Azure's chat completions), which skips the stream check but not the effort one."""
 
     cut_after: ClassVar[int] = 2
     """Chunks the upstream sends before it drops the connection in the stream-cut check."""
@@ -456,6 +473,48 @@ class ProviderConformance:
             "carry tool_call_chunks?"
         )
         assert json.loads(arguments) == {"city": "Oslo"}, f"tool call arguments {arguments!r}"
+
+    def test_reasoning_streams_before_the_answer(self, host, upstream) -> None:
+        if not self.reasoning_model or not self.reasoning_streams:
+            pytest.skip("no reasoning_model that streams its thinking in the test facts")
+        _set_reply(upstream, REPLY)
+        upstream.thinking = THOUGHT
+        body = run_input(
+            "Think, then answer.", provider=self.provider_id, model=self.reasoning_model
+        )
+        events = chat(host(), body)  # checks that reasoning closes before the answer starts
+        error = error_of(events)
+        assert error is None, f"a reasoning model's run ended with {error.code}: {error.message}"
+        assert reasoning_of(events) == THOUGHT, (
+            f"the upstream thought {THOUGHT!r} but the host streamed reasoning "
+            f"{reasoning_of(events)!r}; the chat model's chunks must carry LangChain reasoning "
+            "content blocks (chunk.content_blocks), e.g. by enabling the integration's "
+            "reasoning output"
+        )
+        assert text_of(events) == REPLY, f"the answer after the reasoning was {text_of(events)!r}"
+        assert reasoning_before_answer(events), "the reasoning streamed after the answer began"
+
+    @pytest.mark.parametrize("effort", ["none", "minimal", "low", "medium", "high"])
+    def test_every_reasoning_effort_is_accepted(self, host, upstream, effort: str) -> None:
+        if not self.reasoning_model:
+            pytest.skip("no reasoning_model in the test facts")
+        _set_reply(upstream, REPLY)
+        body = run_input(
+            "Answer.",
+            provider=self.provider_id,
+            model=self.reasoning_model,
+            params={"reasoning_effort": effort},
+        )
+        events = chat(host(), body)
+        error = error_of(events)
+        assert error is None, (
+            f"reasoning_effort {effort!r} ended the run with {error.code}: {error.message}; "
+            "Provider.reasoning() must map every effort to the nearest the model supports"
+        )
+        reported = (events[0].metadata or {}).get("reasoning") or {}
+        assert reported.get("effort") == effort, (
+            f"RUN_STARTED's metadata reports reasoning {reported!r}, not the effort asked for"
+        )
 
     def test_client_disconnect_cancels_the_upstream(self, host, upstream) -> None:
         if not all(hasattr(upstream, knob) for knob in ("reply", "token_delay", "disconnects")):

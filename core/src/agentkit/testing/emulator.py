@@ -67,7 +67,8 @@ class Emulator:
     formats (``chunk_bytes`` and ``error_event`` give one streamed chunk of each, raw); this class
     keeps the knobs every emulator has:
 
-    ``reply``, ``first_token_delay``, ``token_delay``, ``cut_after``, ``tool_call`` (a dict
+    ``reply``, ``thinking`` (what a model that thinks streams as its reasoning before the
+    answer), ``first_token_delay``, ``token_delay``, ``cut_after``, ``tool_call`` (a dict
     ``{"name", "arguments"}``, or a list of them), ``fail(...)``, and the records ``requests`` and
     ``disconnects``; and, for faults in a 200
     stream, ``stall_after`` (send that many chunks, then nothing, holding the connection open),
@@ -80,6 +81,7 @@ class Emulator:
 
     def __init__(self, reply: str) -> None:
         self.reply = reply
+        self.thinking = "Let me think this through."
         self.first_token_delay = 0.0
         self.token_delay = 0.0
         self.cut_after: int | None = None

@@ -1,4 +1,5 @@
-"""The provider: list the server's models over plain HTTP, chat through ``ChatOpenAI``.
+"""The provider: list the server's models over plain HTTP, chat through ``ChatOpenAI`` (with the
+thinking of reasoning models kept, see ``chat``).
 
 Errors need no code here: the host's error path reads OpenAI's error JSON, Retry-After, context
 overflow and refused connections, and words them with the hints below.
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 import agentkit
-from agentkit import ChatParams, Model, Provider
+from agentkit import ChatParams, Model, Provider, nearest_effort
 from agentkit_openai_compatible.settings import OpenAICompatibleSettings
 
 if TYPE_CHECKING:
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 NO_KEY = "none"
 """Sent when no key is set: the OpenAI SDK insists on one, and servers without auth ignore it."""
+
+SERVER_EFFORTS = ("low", "medium", "high")
+"""The ``reasoning_effort`` values every common server takes (vLLM takes no others)."""
 
 
 class OpenAICompatibleProvider(Provider):
@@ -47,14 +51,21 @@ class OpenAICompatibleProvider(Provider):
             )
         return [_model(item) for item in body["data"] if isinstance(item, dict) and "id" in item]
 
+    def reasoning(self, model: str, effort: str | None) -> dict[str, Any] | None:
+        """``reasoning_effort`` when the user chose an effort, else nothing (the server's
+        default). "none" and "minimal" are sent as "low", the least every server takes."""
+        if effort is None:
+            return None
+        return {"reasoning_effort": nearest_effort(effort, SERVER_EFFORTS)}
+
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
         import httpx
-        from langchain_openai import ChatOpenAI
 
         from agentkit import http
+        from agentkit_openai_compatible.chat import ReasoningChatOpenAI
 
         transport = http.shared_transport(self)  # one pool and TLS context for all its models
-        return ChatOpenAI(
+        return ReasoningChatOpenAI(
             model=model,
             base_url=self.settings.base_url,
             api_key=self._api_key(),
@@ -63,7 +74,8 @@ class OpenAICompatibleProvider(Provider):
             stream_chunk_timeout=None,  # the host's time limits apply
             http_async_client=httpx.AsyncClient(transport=transport, timeout=http.timeout()),
             http_client=httpx.Client(transport=transport, timeout=http.timeout()),
-            **params.model_dump(exclude_none=True),
+            **params.model_dump(exclude_none=True, exclude={"reasoning_effort"}),
+            **(self.reasoning(model, params.reasoning_effort) or {}),
         )
 
     def _api_key(self) -> SecretStr:

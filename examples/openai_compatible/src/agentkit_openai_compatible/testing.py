@@ -13,15 +13,23 @@ from starlette.routing import Route
 
 from agentkit.testing import Emulator, tokens_of
 
+EFFORTS = ("low", "medium", "high")
+"""The ``reasoning_effort`` values vLLM takes; anything else is a 400."""
+
 
 class OpenAICompatibleUpstream(Emulator):
     """``GET /v1/models`` and streamed ``POST /v1/chat/completions`` (SSE ending in ``[DONE]``),
-    bearer-token auth when ``api_key`` is set. The kit's knobs come from ``Emulator``."""
+    bearer-token auth when ``api_key`` is set. The kit's knobs come from ``Emulator``.
+
+    The models in ``reasoning_fields`` think: they stream the ``thinking`` knob before the
+    answer, in the delta field named there, as DeepSeek (``reasoning_content``, with
+    ``completion_tokens_details.reasoning_tokens`` in the usage) and vLLM (``reasoning``) do."""
 
     def __init__(self) -> None:
         super().__init__("Hello from the upstream.")
         self.api_key: str | None = None
-        self.models = ["local-model", "other-model"]
+        self.models = ["local-model", "other-model", "deepseek-r1", "qwen3"]
+        self.reasoning_fields = {"deepseek-r1": "reasoning_content", "qwen3": "reasoning"}
         self.finish_reason = "stop"
         self.app = Starlette(
             routes=[
@@ -41,7 +49,14 @@ class OpenAICompatibleUpstream(Emulator):
             return problem
         if body.get("model") not in self.models:
             return JSONResponse({"error": {"message": "No such model.", "code": "404"}}, 404)
+        if body.get("reasoning_effort") not in (None, *EFFORTS):
+            message = "reasoning_effort: Input should be 'low', 'medium' or 'high'"
+            error = {"message": message, "type": "BadRequestError", "code": 400}
+            return JSONResponse({"error": error}, 400)
+        field = self.reasoning_fields.get(body["model"])
+        thoughts = tokens_of(self.thinking) if field else []
         deltas: list[tuple[dict[str, Any], str | None]] = [({"role": "assistant"}, None)]
+        deltas += [({field: token}, None) for token in thoughts]
         if self.tool_call:
             call = {
                 "name": self.tool_call["name"],
@@ -53,8 +68,14 @@ class OpenAICompatibleUpstream(Emulator):
             deltas += [({"content": token}, None) for token in tokens_of(self.reply)]
             deltas.append(({}, self.finish_reason))
         chunks = [{"choices": [{"index": 0, "delta": d, "finish_reason": f}]} for d, f in deltas]
-        output = len(tokens_of(self.reply))
-        usage = {"prompt_tokens": 5, "completion_tokens": output, "total_tokens": 5 + output}
+        output = len(thoughts) + len(tokens_of(self.reply))
+        usage: dict[str, Any] = {
+            "prompt_tokens": 5,
+            "completion_tokens": output,
+            "total_tokens": 5 + output,
+        }
+        if field == "reasoning_content":
+            usage["completion_tokens_details"] = {"reasoning_tokens": len(thoughts)}
         chunks.append({"choices": [], "usage": usage})
         events = [f"data: {json.dumps(chunk)}\n\n".encode() for chunk in chunks]
         return self.stream(

@@ -1,16 +1,27 @@
 """The LangChain chat classes, importing langchain-openai (about a second): this module is
 imported by the builder on first use, never at plugin discovery.
 
-Both classes keep Azure's ``content_filter_results`` of the choice that ended with
-``finish_reason: "content_filter"`` in the chunk's metadata (langchain-openai drops it when
-streaming), so a blocked answer can name its categories.
+The two chat completions classes keep Azure's ``content_filter_results`` of the choice that ended
+with ``finish_reason: "content_filter"`` in the chunk's metadata (langchain-openai drops it when
+streaming), so a blocked answer can name its categories. The Responses class puts back what
+langchain-openai leaves out of a Responses stream (see :class:`AzureResponsesChat`).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
+from langchain_core.outputs import ChatGenerationChunk
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
+
+from agentkit import UpstreamError
+from agentkit_azure_openai.errors import ResponseFailed
+
+FAILURE_EVENTS = ("response.failed", "error")
+CONVERTER = "_convert_responses_chunk_to_generation_chunk"
+"""The langchain-openai function that turns each Responses event into a chunk, and raises a bare
+``ValueError`` for the failure events (langchain_openai/chat_models/base.py)."""
 
 
 class _KeepsFilterResults:
@@ -42,3 +53,66 @@ class AzureDeploymentChat(_KeepsFilterResults, AzureChatOpenAI):
 
 class AzureV1Chat(_KeepsFilterResults, ChatOpenAI):
     """The v1 API: ``POST {endpoint}/openai/v1/chat/completions`` with the deployment as model."""
+
+
+class AzureResponsesChat(ChatOpenAI):
+    """The Responses API: ``POST {endpoint}/openai/v1/responses`` with the deployment as model.
+
+    Three things langchain-openai leaves out of a Responses stream are put back here, so that
+    the host reads them as it does for chat completions:
+
+    - why a response stopped short: ``response.incomplete``'s ``incomplete_details.reason``
+      (``content_filter``, ``max_output_tokens``) becomes the chunk's ``finish_reason``;
+    - ``response.failed`` and ``error`` events, which langchain-openai raises as bare
+      ``ValueError``s with only a message, are raised as :class:`ResponseFailed` with the event's
+      code and message;
+    - a stream that ends without ``response.completed`` (or ``.incomplete``), which
+      langchain-openai takes for a finished answer, is an ``UpstreamError``.
+
+    The host streams asynchronously, so only ``_astream`` is adapted.
+    """
+
+    async def _astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
+        finished = False
+        try:
+            async for generation in super()._astream(*args, **kwargs):
+                metadata = generation.message.response_metadata
+                finished = finished or "status" in metadata  # only the final event has one
+                reason = (metadata.get("incomplete_details") or {}).get("reason")
+                if reason:
+                    metadata["finish_reason"] = reason
+                yield generation
+        except ValueError as exc:
+            failure = _failure_event(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+        if not finished:
+            raise UpstreamError(
+                "Azure OpenAI's answer ended before its response.completed event.",
+                hint="A proxy between AgentKit and Azure may have cut the stream; try again.",
+            )
+
+
+def _failure_event(exc: ValueError) -> ResponseFailed | None:
+    """The ``response.failed`` or ``error`` event langchain-openai raised ``exc`` for, with its
+    code and message; ``None`` for any other ``ValueError``. langchain-openai keeps only a message
+    (the error object's repr for ``response.failed``), so the event is read from the frame of
+    the function that raised it, where it is the local ``chunk``."""
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    if trace is None or trace.tb_frame.f_code.co_name != CONVERTER:
+        return None
+    event = trace.tb_frame.f_locals.get("chunk")
+    kind = _field(event, "type")
+    if kind not in FAILURE_EVENTS:
+        return None
+    error = event if kind == "error" else _field(_field(event, "response"), "error")
+    message = _field(error, "message") or "Azure OpenAI reported that the response failed."
+    return ResponseFailed(_field(error, "code"), str(message))
+
+
+def _field(value: Any, name: str) -> Any:
+    """``value``'s ``name``, as an attribute of an SDK object or a key of a plain dict."""
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)

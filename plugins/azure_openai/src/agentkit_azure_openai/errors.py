@@ -6,9 +6,12 @@ stream, transport errors) is the host's generic mapping, worded with the hints
 
 Azure answers errors as ``{"error": {"code", "message", ...}}``; the openai SDK raises them as
 ``openai.APIStatusError`` subclasses (``.status_code``, ``.body`` the inner ``error`` object,
-``.response``), and an ``{"error": ...}`` event inside a 200 stream as ``openai.APIError``. A
-blocked answer is not an error on the wire: the stream ends with ``finish_reason:
-"content_filter"``, and :func:`check_chunk` names the categories.
+``.response``), and an ``{"error": ...}`` event inside a 200 stream as ``openai.APIError``. The
+Responses API's own failure events (``response.failed``, ``error``) arrive as
+:class:`ResponseFailed` (see ``clients.AzureResponsesChat``). A blocked answer is not an error on
+the wire: a chat completions stream ends with ``finish_reason: "content_filter"``, a Responses
+stream with ``response.incomplete`` for the reason ``content_filter``, and :func:`check_chunk`
+says so (naming the categories where Azure sends them).
 """
 
 from __future__ import annotations
@@ -37,9 +40,21 @@ ENTRA_HINT = (
 )
 VERSION_HINT = (
     "Set AZURE_OPENAI_API_VERSION to a supported version (the default is 2024-10-21; reasoning "
-    "models need 2024-12-01-preview or later), or use AZURE_OPENAI_API=v1."
+    "models need 2024-12-01-preview or later), or use AZURE_OPENAI_API=v1 or responses."
 )
 DEPLOYMENT_PATH = re.compile(r"/openai/deployments/([^/]+)/")
+PARAMETER_CODES = frozenset({"unsupported_parameter", "unsupported_value", "unknown_parameter"})
+"""The codes of a 400 for a parameter the model does not take (the OpenAI error envelope)."""
+
+
+class ResponseFailed(Exception):
+    """A Responses API stream that failed (``response.failed``) or reported an ``error`` event,
+    with the event's code and message."""
+
+    def __init__(self, code: str | None, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 def translate_error(exc: BaseException, provider: AzureOpenAIProvider) -> AgentKitError | None:
@@ -52,6 +67,8 @@ def translate_error(exc: BaseException, provider: AzureOpenAIProvider) -> AgentK
     in_stream = openai is not None and type(exc) is openai.APIError
     if in_stream:  # an {"error": ...} event inside a 200 stream: no status, the SDK's own class
         return from_response(None, exc.body, None, provider)
+    if isinstance(exc, ResponseFailed):
+        return from_response(None, {"code": exc.code, "message": exc.message}, None, provider)
     answer = error_answer(exc)
     return from_azure_error(answer, provider) if answer is not None else None
 
@@ -60,11 +77,11 @@ def from_azure_error(answer: ErrorAnswer, provider: AzureOpenAIProvider) -> Agen
     """What only Azure's data plane says in an error answer; ``None`` for the generic mapping."""
     message, code = read_error_body(answer.body)
     settings = provider.settings
+    deployment = _deployment_of(answer.request)
     if code == "DeploymentNotFound":
-        deployment = _deployment_of(answer.request) or "(unknown)"
         return ModelNotFound(
-            f"The deployment {deployment!r} does not exist on the Azure OpenAI resource "
-            f"{settings.resource_name!r}.",
+            f"The deployment {deployment or '(unknown)'!r} does not exist on the Azure OpenAI "
+            f"resource {settings.resource_name!r}.",
             hint="Use a deployment name from the resource's Deployments page (not the model's "
             "name), set in AZURE_OPENAI_DEPLOYMENT or AZURE_OPENAI_DEPLOYMENTS. A new "
             "deployment can take a few minutes to appear.",
@@ -85,6 +102,16 @@ def from_azure_error(answer: ErrorAnswer, provider: AzureOpenAIProvider) -> Agen
             "AZURE_OPENAI_API_VERSION.",
             status_code=answer.status,
         )
+    model_unknown = deployment is not None and provider.lister.model_of(deployment) is None
+    if answer.status == 400 and model_unknown and _rejects_a_parameter(message, code):
+        return InvalidRequest(
+            f"The deployment {deployment!r} rejected a parameter: {message}",
+            hint="AgentKit does not know which model this deployment serves, so it sent the "
+            "parameters as for a chat model. Name the model with "
+            f"AZURE_OPENAI_DEPLOYMENTS={deployment}=<model> (o3-mini, gpt-5-mini...), or "
+            "configure deployment discovery.",
+            status_code=answer.status,
+        )
     if code == "content_filter":
         error = answer.body.get("error", answer.body) if isinstance(answer.body, dict) else {}
         inner = error.get("innererror") if isinstance(error.get("innererror"), dict) else {}
@@ -95,6 +122,12 @@ def from_azure_error(answer: ErrorAnswer, provider: AzureOpenAIProvider) -> Agen
             status_code=answer.status,
         )
     return None
+
+
+def _rejects_a_parameter(message: str, code: str) -> bool:
+    """Whether an error answer says a parameter is not for this model: OpenAI's codes, or
+    Azure's "Unrecognized request argument supplied"."""
+    return code in PARAMETER_CODES or message.startswith("Unrecognized request argument")
 
 
 def credential_error(exc: BaseException) -> AuthFailed:
@@ -108,8 +141,8 @@ def credential_error(exc: BaseException) -> AuthFailed:
 
 
 def check_chunk(metadata: Mapping[str, Any]) -> None:
-    """Raise ``ContentFiltered`` naming the categories when a streamed chunk says Azure's filter
-    stopped the answer."""
+    """Raise ``ContentFiltered`` naming the categories (when Azure sent them) when a streamed
+    chunk says Azure's filter stopped the answer."""
     if metadata.get("finish_reason") != "content_filter":
         return
     categories = filtered_categories(metadata.get("content_filter_results"))

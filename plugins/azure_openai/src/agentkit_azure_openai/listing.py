@@ -11,7 +11,8 @@ from up to three sources, and each model says which one it came from (``details.
    which only older resources still answer; tried once, and never again once it is unsupported.
 
 When discovery worked, a configured deployment it did not find is listed as unavailable: Azure
-would answer DeploymentNotFound.
+would answer DeploymentNotFound. A deployment whose model nobody named and discovery did not report
+is listed with ``details.note`` saying so: its requests carry only the parameters the user set.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ DATA_PLANE_LIST_VERSION = "2023-03-15-preview"
 MANAGEMENT_API_VERSION = "2024-10-01"
 SIZE = "Azure Cloud"
 MAX_PAGES = 50
+UNKNOWN_MODEL = (
+    "the model behind this deployment is unknown, so requests carry only the parameters you "
+    "set; name it with AZURE_OPENAI_DEPLOYMENTS={name}=<model>"
+)
 
 logger = logging.getLogger("agentkit_azure_openai.listing")
 
@@ -59,11 +64,11 @@ class DeploymentLister:
         self.discovered_models: dict[str, str] = {}
         self.notice: str | None = None
 
-    def model_of(self, deployment: str) -> str:
-        """The model behind ``deployment``: configured, else discovered, else the deployment's
-        own name (deployments are often named after their model)."""
-        configured = self.settings.configured_deployments().get(deployment)
-        return configured or self.discovered_models.get(deployment) or deployment
+    def model_of(self, deployment: str) -> str | None:
+        """The model behind ``deployment``: what the last discovery reported (Azure knows best),
+        else what the settings say, else ``None``: unknown."""
+        discovered = self.discovered_models.get(deployment)
+        return discovered or self.settings.configured_deployments().get(deployment)
 
     async def list_models(self) -> list[Model]:
         self.notice = None
@@ -168,6 +173,9 @@ def _model(
 ) -> Model:
     if deployment is not None:
         ready = deployment.ready
+    if model is None:
+        unknown = UNKNOWN_MODEL.format(name=name)
+        note = f"{note}; {unknown}" if note else unknown
     details = {
         "model": model,
         "model_version": deployment.version if deployment else None,

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from agentkit import AgentKitError, ChatParams, Model, NotConfigured, Provider
-from agentkit_azure_openai import errors
+from agentkit import AgentKitError, ChatParams, Model, NotConfigured, OpaqueReasoning, Provider
+from agentkit_azure_openai import errors, opaque
 from agentkit_azure_openai.auth import EntraTokens, sign_in_found
-from agentkit_azure_openai.chat import build_chat_model
+from agentkit_azure_openai.chat import build_chat_model, reasoning_request
+from agentkit_azure_openai.families import reasoner
 from agentkit_azure_openai.listing import DeploymentLister
 from agentkit_azure_openai.settings import AzureOpenAISettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
-    from langchain_core.messages import AIMessageChunk
+    from langchain_core.messages import AIMessage, AIMessageChunk
 
 
 class AzureOpenAIProvider(Provider):
@@ -55,11 +56,42 @@ class AzureOpenAIProvider(Provider):
         """``model`` is the deployment's name; the model behind it decides the parameters."""
         from agentkit import http
 
-        deployment_model = self.lister.model_of(model)
+        reasoning = self.reasoning(model, params.reasoning_effort)
         transport = http.shared_transport(self)
         return build_chat_model(
-            self.settings, model, deployment_model, params, self.tokens, transport
+            self.settings,
+            model,
+            self.lister.model_of(model),
+            params,
+            reasoning,
+            self.tokens,
+            transport,
         )
+
+    def reasoning(self, model: str, effort: str | None) -> dict[str, Any] | None:
+        """``reasoning_effort`` (chat completions) or ``reasoning`` (Responses API) for the
+        deployment ``model``, from the family of the model behind it."""
+        return reasoning_request(self.settings, self.lister.model_of(model), effort)
+
+    def opaque_reasoning(self, message: AIMessage) -> OpaqueReasoning | None:
+        """On the Responses API, the answer's encrypted reasoning items; chat completions return
+        nothing to carry."""
+        if self.settings.api != "responses":
+            return None
+        items = opaque.reasoning_items(message)
+        return OpaqueReasoning(message=items) if items else None
+
+    def restore_reasoning(
+        self, model: str, message: AIMessage, carried: OpaqueReasoning
+    ) -> AIMessage:
+        """The carried reasoning items back in front of the answer, on the Responses API and to a
+        deployment known to reason (chat completions have no place for them, and a model that
+        does not reason refuses them: the message goes as it is)."""
+        if self.settings.api != "responses" or carried.message is None:
+            return message
+        if reasoner(self.lister.model_of(model)) is None:
+            return message
+        return opaque.restore(message, carried.message)
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
         return errors.translate_error(exc, self)

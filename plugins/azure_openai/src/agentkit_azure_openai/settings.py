@@ -3,7 +3,8 @@
 Azure's unit is the *deployment*: a name you choose in the Azure portal for one model on your
 resource. Requests name the deployment; ``AZURE_OPENAI_MODEL`` and the ``name=model`` pairs of
 ``AZURE_OPENAI_DEPLOYMENTS`` only say which model stands behind each one (for display, and to know
-which parameters it accepts).
+which parameters it accepts). Nothing is assumed when they are not set: the model is then unknown
+until discovery reports it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from agentkit import HttpURL, ProviderSettings
 DEFAULT_API_VERSION = "2024-10-21"
 """The newest GA version of the classic data-plane API (later versions are previews)."""
 
-DEFAULT_MODEL = "gpt-4"
+REASONING_API_VERSION = "2024-12-01-preview"
+"""The first classic API version that serves reasoning models (o-series, gpt-5) and takes
+``reasoning_effort``: the default for their deployments."""
+
 DEFAULT_MANAGEMENT_ENDPOINT = "https://management.azure.com"
 HOST_SUFFIXES = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
 
@@ -36,20 +40,34 @@ class AzureOpenAISettings(ProviderSettings):
         validation_alias="AZURE_OPENAI_ENDPOINT",
         description="The resource's endpoint, https://{resource}.openai.azure.com/",
     )
-    api_version: str = Field(
-        DEFAULT_API_VERSION,
+    api_version: str | None = Field(
+        None,
         validation_alias="AZURE_OPENAI_API_VERSION",
-        description="Data-plane API version of the classic API.",
+        description=(
+            f"Data-plane API version of the classic API (default {DEFAULT_API_VERSION}, and "
+            f"{REASONING_API_VERSION} for reasoning models, which need it)."
+        ),
     )
+
+    def api_version_for(self, model: str | None) -> str:
+        """The classic API version for a deployment of ``model``: the one set, else the default
+        for the model (reasoning models need a newer one than the GA default)."""
+        from agentkit_azure_openai.families import is_reasoning
+
+        if self.api_version:
+            return self.api_version
+        return REASONING_API_VERSION if is_reasoning(model) else DEFAULT_API_VERSION
+
     deployment: str | None = Field(
         None,
         validation_alias="AZURE_OPENAI_DEPLOYMENT",
         description="The default deployment (its name in the Azure portal, not the model's).",
     )
-    model: str = Field(
-        DEFAULT_MODEL,
+    model: str | None = Field(
+        None,
         validation_alias="AZURE_OPENAI_MODEL",
-        description="The model behind AZURE_OPENAI_DEPLOYMENT, for display and capabilities.",
+        description="The model behind AZURE_OPENAI_DEPLOYMENT (for display and parameters); "
+        "unknown when not set, unless discovery reports it.",
     )
     deployments: Annotated[dict[str, str | None], NoDecode] = Field(
         default_factory=dict,
@@ -61,10 +79,12 @@ class AzureOpenAISettings(ProviderSettings):
         validation_alias="AZURE_OPENAI_AUTH",
         description="`key` or `entra`; by default `key` when a key is set, else `entra`.",
     )
-    api: Literal["classic", "v1"] = Field(
+    api: Literal["classic", "v1", "responses"] = Field(
         "classic",
         validation_alias="AZURE_OPENAI_API",
-        description="`classic` (deployments path with api-version) or `v1` (/openai/v1/).",
+        description="`classic` (chat completions on the deployments path, with api-version), "
+        "`v1` (chat completions on /openai/v1/) or `responses` (the Responses API on "
+        "/openai/v1/: reasoning summaries and reasoning carried across turns).",
     )
     subscription_id: str | None = Field(
         None,
@@ -132,10 +152,9 @@ class AzureOpenAISettings(ProviderSettings):
 
     def configured_deployments(self) -> dict[str, str | None]:
         """Every configured deployment with the model behind it (``None`` when not said):
-        ``AZURE_OPENAI_DEPLOYMENT`` first, then ``AZURE_OPENAI_DEPLOYMENTS``."""
-        configured: dict[str, str | None] = {}
-        if self.deployment:
-            configured[self.deployment] = self.model
+        ``AZURE_OPENAI_DEPLOYMENT`` first, then ``AZURE_OPENAI_DEPLOYMENTS``. A model named in
+        both places is taken from ``AZURE_OPENAI_MODEL``."""
+        configured: dict[str, str | None] = {self.deployment: self.model} if self.deployment else {}
         for name, model in self.deployments.items():
-            configured.setdefault(name, model)
+            configured[name] = configured.get(name) or model
         return configured

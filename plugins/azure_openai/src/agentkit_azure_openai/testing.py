@@ -7,31 +7,64 @@ Data plane:
   supported" for an unknown one); authentication by ``api-key`` header or an Entra bearer token.
 - v1 API: ``POST /openai/v1/chat/completions`` with the deployment as ``model``; no api-version;
   the key may also come as ``Authorization: Bearer <key>`` (what the OpenAI client sends).
+- Responses API: ``POST /openai/v1/responses`` with the deployment as ``model``, authenticated as
+  the v1 API; its SSE events (``event: <type>`` and ``data: {"type": <type>, "sequence_number":
+  n, ...}``, no ``[DONE]``): ``response.created``, ``response.in_progress``, the output items
+  (``response.output_item.added`` / ``.done``) of a reasoning item (summary parts with
+  ``response.reasoning_summary_text.delta``, ``encrypted_content`` when ``include`` asks for
+  it), a message (``response.output_text.delta``) or function calls
+  (``response.function_call_arguments.delta``), then ``response.completed`` with usage, or
+  ``response.incomplete`` (``max_output_tokens``, ``content_filter``).
 - ``GET /openai/deployments?api-version=2023-03-15-preview``: the old data-plane deployments list
   (only when ``data_plane_listing`` is true; otherwise 404 as current resources answer).
-- Streams are Azure's: a first chunk with ``choices: []`` and ``prompt_filter_results``, chunks
-  with ``content_filter_results``, a usage chunk when asked, then ``data: [DONE]``.
-- Errors as Azure sends them: 401 (key / PermissionDenied), 404 DeploymentNotFound, 400
-  content_filter with ``innererror.content_filter_result``, 429 with Retry-After, reasoning models
-  rejecting ``temperature`` / ``max_tokens`` and API versions older than 2024-12-01-preview.
+- Chat completions streams are Azure's: a first chunk with ``choices: []`` and
+  ``prompt_filter_results``, chunks with ``content_filter_results``, a usage chunk when asked
+  (``prompt_tokens_details.cached_tokens``, ``completion_tokens_details.reasoning_tokens``), then
+  ``data: [DONE]``.
+
+The rules it holds the client to, with the service's own errors:
+- 401 for a wrong key or token, 404 DeploymentNotFound, 400 content_filter with
+  ``innererror.content_filter_result`` for a blocked prompt, 429 with Retry-After.
+- Reasoning deployments (o1, o3, o4-mini, codex-mini, gpt-5, not gpt-5-chat): on chat
+  completions they need API version 2024-12-01-preview or later, reject ``max_tokens`` (use
+  ``max_completion_tokens``) and a ``temperature`` or ``top_p`` other than 1; on the Responses API
+  they reject ``temperature`` and ``top_p``. ``reasoning_effort`` / ``reasoning.effort`` must be
+  one the family takes (o-series low to high, o1-mini none at all, gpt-5 minimal to high,
+  gpt-5.1 and later none to high, gpt-5-pro high); other models reject it.
+- The Responses API rejects parameters it does not have (``seed``, ``stop``, ``max_tokens``,
+  ``max_completion_tokens``...). A reasoning item sent back as input must carry the
+  ``encrypted_content`` this emulator issued (HMAC-signed, so a changed one fails as "could not be
+  verified"), unless an earlier request with ``store`` left on kept it; it must be followed by
+  the function call or message it led to; a function call and its output need each other.
 
 Management plane: ``GET /subscriptions/{s}/resourceGroups/{g}/providers/
 Microsoft.CognitiveServices/accounts/{a}/deployments?api-version=...`` with a bearer token for
 the management scope, paginated with ``nextLink``.
 
-Knobs, settable at any time: ``reply``, ``first_token_delay``, ``token_delay``, ``fail(...)``,
-``cut_after``, ``models`` (the deployments, as dicts with ``name``, ``model``, ``version``,
-``state``), ``data_plane_listing``, ``page_size``, ``tool_call``, ``block_prompt`` and
-``block_answer`` (dicts of filtered category -> severity). Every request is recorded in
-``requests``; streams the client abandons are counted in ``disconnects``.
+Knobs, settable at any time: ``reply``, ``thinking`` (what reasoning deployments think: its words
+count as reasoning tokens, and the Responses API streams it as the reasoning summary where the
+family makes summaries), ``cached_tokens`` (prompt tokens reported as read from Azure's cache),
+``first_token_delay``, ``token_delay``, ``fail(...)`` (chat completions requests unless told
+``on="responses"``, or ``on=""`` for any path), ``cut_after``, ``models`` (the deployments, as
+dicts with ``name``, ``model``, ``version``, ``state``), ``data_plane_listing``, ``page_size``,
+``tool_call`` (a dict or a list of them), ``block_prompt`` and ``block_answer`` (dicts of
+filtered category -> severity), ``stream_failure`` (a Responses event, see
+:func:`response_failed` and :func:`stream_error`, sent after the first answer delta instead of
+the rest). Every request is recorded in ``requests``; streams the client abandons are counted in
+``disconnects``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
+import os
 import re
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -66,9 +99,74 @@ API_VERSIONS = (
     "2025-04-01-preview",
 )
 LISTING_VERSIONS = ("2022-12-01", "2023-03-15-preview")
-REASONING = re.compile(r"^(o1|o3|o4-mini|gpt-5)(?!-chat)")
 REASONING_MIN_VERSION = "2024-12-01-preview"
 CATEGORIES = ("hate", "self_harm", "sexual", "violence")
+ENCRYPTED_REASONING = "reasoning.encrypted_content"
+
+RESPONSES_PARAMETERS = frozenset(
+    {
+        "background",
+        "conversation",
+        "include",
+        "input",
+        "instructions",
+        "max_output_tokens",
+        "max_tool_calls",
+        "metadata",
+        "model",
+        "parallel_tool_calls",
+        "previous_response_id",
+        "prompt",
+        "prompt_cache_key",
+        "reasoning",
+        "safety_identifier",
+        "service_tier",
+        "store",
+        "stream",
+        "stream_options",
+        "temperature",
+        "text",
+        "tool_choice",
+        "tools",
+        "top_logprobs",
+        "top_p",
+        "truncation",
+        "user",
+    }
+)
+"""The body parameters of ``POST /responses`` (the API reference; openai's
+``ResponseCreateParams``). Anything else is "Unknown parameter"."""
+
+
+@dataclass(frozen=True)
+class Thinker:
+    """A reasoning family as the service treats it: the efforts it takes (none at all for
+    o1-mini), the one it uses when asked for none, and whether it summarises its reasoning."""
+
+    efforts: tuple[str, ...]
+    default: str | None
+    summaries: bool
+
+
+O_SERIES = ("low", "medium", "high")
+THINKERS: tuple[tuple[re.Pattern[str], Thinker], ...] = (
+    (re.compile(r"^(o1-mini|o1-preview)([-.]|$)"), Thinker((), None, summaries=False)),
+    (re.compile(r"^(o1|o3-mini|o3-pro)([-.]|$)"), Thinker(O_SERIES, "medium", summaries=False)),
+    (re.compile(r"^(o3|o4-mini|codex-mini)([-.]|$)"), Thinker(O_SERIES, "medium", summaries=True)),
+    (re.compile(r"^gpt-5-pro([-.]|$)"), Thinker(("high",), "high", summaries=True)),
+    (re.compile(r"^gpt-5\.\d"), Thinker(("none", "low", "medium", "high"), "none", summaries=True)),
+    (
+        re.compile(r"^gpt-5(?!-chat)([-.]|$)"),
+        Thinker(("minimal", "low", "medium", "high"), "medium", summaries=True),
+    ),
+)
+"""Azure's reasoning models (how-to/reasoning.md of MicrosoftDocs/azure-ai-docs: efforts, summary
+support) and gpt-5.1's efforts and default (the Azure SDK's ReasoningEffort reference)."""
+
+
+def thinker(model: str) -> Thinker | None:
+    """The reasoning family of ``model``, or ``None`` for a model that does not reason."""
+    return next((found for pattern, found in THINKERS if pattern.match(model)), None)
 
 
 def deployment(
@@ -83,12 +181,21 @@ def default_deployments() -> list[dict[str, str]]:
         deployment("chat", "gpt-4o"),
         deployment("gpt-4", "gpt-4", "turbo-2024-04-09"),
         deployment("reasoner", "o3-mini", "2025-01-31"),
+        deployment("thinker", "gpt-5-mini", "2025-08-07"),
         deployment("embeddings", "text-embedding-3-small", "1"),
     ]
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
+
+
+def invalid_request(
+    message: str, param: str | None = None, code: str | None = None, status: int = 400
+) -> JSONResponse:
+    """An error in OpenAI's envelope, as the models' own checks answer."""
+    error = {"message": message, "type": "invalid_request_error", "param": param, "code": code}
+    return JSONResponse({"error": error}, status)
 
 
 DEFAULT_ERRORS: dict[int, dict[str, Any]] = {
@@ -147,10 +254,28 @@ def prompt_filtered_body(blocked: dict[str, str]) -> dict[str, Any]:
     )
 
 
+def response_failed(code: str, message: str) -> dict[str, Any]:
+    """A ``response.failed`` event (its ``response`` trimmed to what a client reads)."""
+    error = {"code": code, "message": message}
+    response = {"id": f"resp_{uuid.uuid4().hex}", "object": "response", "status": "failed"}
+    return {"type": "response.failed", "response": {**response, "error": error}}
+
+
+def stream_error(code: str | None, message: str) -> dict[str, Any]:
+    """An ``error`` event of the Responses API."""
+    return {"type": "error", "code": code, "message": message, "param": None}
+
+
+def sse_event(event: dict[str, Any]) -> bytes:
+    """One Responses API event as it goes on the wire: its type as the SSE event name."""
+    return f"event: {event['type']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n".encode()
+
+
 class AzureOpenAIEmulator(Emulator):
     """An Azure OpenAI resource (and its ARM deployments list) on loopback. Serve ``.app`` with
     ``agentkit.testing.serve``; point ``AZURE_OPENAI_ENDPOINT`` (and ``AZURE_MANAGEMENT_ENDPOINT``)
-    at the URL. ``fail()`` matches chat requests unless told ``on=""`` (any path)."""
+    at the URL. ``fail()`` matches chat completions requests unless told ``on="responses"`` or
+    ``on=""`` (any path)."""
 
     fail_on = "chat/completions"
 
@@ -173,8 +298,13 @@ class AzureOpenAIEmulator(Emulator):
         self.resource_group = resource_group
         self.account = account
         self.page_size = 100
+        self.cached_tokens = 0
         self.block_prompt: dict[str, str] | None = None
         self.block_answer: dict[str, str] | None = None
+        self.stream_failure: dict[str, Any] | None = None
+        self.stored_items: set[str] = set()
+        """Ids of the output items of responses created with ``store`` left on."""
+        self._secret = os.urandom(32)
         arm = (
             "/subscriptions/{sub}/resourceGroups/{rg}/providers/"
             "Microsoft.CognitiveServices/accounts/{account}/deployments"
@@ -182,6 +312,7 @@ class AzureOpenAIEmulator(Emulator):
         self.app = Starlette(
             routes=[
                 Route("/openai/v1/chat/completions", self._v1_chat, methods=["POST"]),
+                Route("/openai/v1/responses", self._responses, methods=["POST"]),
                 Route(
                     "/openai/deployments/{deployment}/chat/completions",
                     self._classic_chat,
@@ -196,18 +327,22 @@ class AzureOpenAIEmulator(Emulator):
         """The recorded chat completion requests."""
         return [r for r in self.requests if r["path"].endswith("/chat/completions")]
 
+    def responses_requests(self) -> list[dict[str, Any]]:
+        """The recorded Responses API requests."""
+        return [r for r in self.requests if r["path"] == "/openai/v1/responses"]
+
     def error_body(self, status: int) -> Any:
         return DEFAULT_ERRORS.get(status, error_body(str(status), "Emulated error."))
 
     def chunk_bytes(self, text: str) -> bytes:
         delta = {"index": 0, "delta": {"content": text}, "finish_reason": None}
-        return _sse_event(
+        return _sse_chunk(
             {"id": "chatcmpl-x", "object": "chat.completion.chunk", "choices": [delta]}
         )
 
     def error_event(self, message: str) -> bytes:
         error = {"message": message, "type": "server_error", "param": None, "code": None}
-        return _sse_event({"error": error})
+        return _sse_chunk({"error": error})
 
     # --- request handling -------------------------------------------------------------
 
@@ -234,6 +369,23 @@ class AzureOpenAIEmulator(Emulator):
     def _find(self, name: str) -> dict[str, str] | None:
         return next((d for d in self.models if d["name"] == name), None)
 
+    def _deployment(self, name: str, operation: str) -> dict[str, str] | Response:
+        """The deployment called ``name``, or what Azure answers instead: 404 for one that does
+        not exist (or is not provisioned), 400 for one whose model does not chat."""
+        target = self._find(name)
+        if target is None or target["state"] != "Succeeded":
+            return JSONResponse(DEFAULT_ERRORS[404], 404)
+        if target["model"].startswith("text-embedding"):
+            return JSONResponse(
+                error_body(
+                    "OperationNotSupported",
+                    f"The {operation} operation does not work with the specified model, "
+                    f"{target['model']}. Please choose different model and try again.",
+                ),
+                400,
+            )
+        return target
+
     async def _classic_chat(self, request: Request) -> Response:
         record = await self.record(request)
         problem = (
@@ -256,45 +408,142 @@ class AzureOpenAIEmulator(Emulator):
         return self._chat(str(body.get("model") or ""), body, None)
 
     def _chat(self, name: str, body: dict[str, Any], api_version: str | None) -> Response:
-        target = self._find(name)
-        if target is None or target["state"] != "Succeeded":
-            return JSONResponse(DEFAULT_ERRORS[404], 404)
-        model = target["model"]
-        if model.startswith("text-embedding"):
-            return JSONResponse(
-                error_body(
-                    "OperationNotSupported",
-                    "The chatCompletion operation does not work with the specified model, "
-                    f"{model}. Please choose different model and try again.",
-                ),
-                400,
-            )
-        if REASONING.match(model):
-            problem = _reasoning_problem(body, api_version)
-            if problem is not None:
-                return problem
+        target = self._deployment(name, "chatCompletion")
+        if isinstance(target, Response):
+            return target
+        problem = _chat_parameter_problem(target["model"], body, api_version)
+        if problem is not None:
+            return problem
         if not body.get("messages"):
-            return JSONResponse(
-                {
-                    "error": {
-                        "message": "'messages' is a required property",
-                        "type": "invalid_request_error",
-                        "param": None,
-                        "code": None,
-                    }
-                },
-                400,
-            )
+            return invalid_request("'messages' is a required property")
         if self.block_prompt:
             return JSONResponse(prompt_filtered_body(self.block_prompt), 400)
         chunks = self._answer(target, body)
         if body.get("stream"):
             return self.stream(
-                [*chunks, DONE], _sse_event, "text/event-stream", first_token_index=1
+                [*chunks, DONE], _sse_chunk, "text/event-stream", first_token_index=1
             )
         return JSONResponse(_merge(chunks))
 
+    async def _responses(self, request: Request) -> Response:
+        record = await self.record(request)
+        problem = self.scripted_failure(request) or self._data_plane_auth(request, bearer_key=True)
+        if problem is not None:
+            return problem
+        body = record["json"] if isinstance(record["json"], dict) else {}
+        problem = _unknown_parameter(body)
+        if problem is not None:
+            return problem
+        target = self._deployment(str(body.get("model") or ""), "responses")
+        if isinstance(target, Response):
+            return target
+        problem = _responses_parameter_problem(target["model"], body) or self._input_problem(body)
+        if problem is not None:
+            return problem
+        if self.block_prompt:
+            return JSONResponse(prompt_filtered_body(self.block_prompt), 400)
+        events, response = self._response_events(target, body)
+        if body.get("store") is not False:
+            self.stored_items.update(item["id"] for item in response["output"])
+        if body.get("stream"):
+            return self.stream(events, sse_event, "text/event-stream", first_token_index=2)
+        return JSONResponse(response)
+
+    def _input_problem(self, body: dict[str, Any]) -> Response | None:
+        """What the service answers input items it cannot take: reasoning items it cannot find
+        or verify, or not followed by their output; a function call output without its call, a
+        function call without its output."""
+        items = body.get("input")
+        if isinstance(items, str) and items:
+            return None
+        if not isinstance(items, list) or not items:
+            return invalid_request(
+                "Missing required parameter: 'input'.", "input", "missing_required_parameter"
+            )
+        calls, answered = [], set()
+        for index, item in enumerate(items):
+            kind = item.get("type", "message") if isinstance(item, dict) else None
+            if kind == "function_call":
+                calls.append(item.get("call_id"))
+            elif kind == "function_call_output" and item.get("call_id") not in calls:
+                return invalid_request(
+                    "No tool call found for function call output with call_id "
+                    f"{item.get('call_id')}.",
+                    "input",
+                )
+            elif kind == "function_call_output":
+                answered.add(item.get("call_id"))
+            elif kind == "reasoning":
+                following = items[index + 1] if index + 1 < len(items) else None
+                problem = self._reasoning_item_problem(item, following)
+                if problem is not None:
+                    return problem
+        unanswered = next((call for call in calls if call not in answered), None)
+        if unanswered is not None:
+            return invalid_request(f"No tool output found for function call {unanswered}.", "input")
+        return None
+
+    def _reasoning_item_problem(self, item: dict[str, Any], following: Any) -> Response | None:
+        item_id = item.get("id")
+        encrypted = item.get("encrypted_content")
+        if encrypted is None and item_id not in self.stored_items:
+            return invalid_request(
+                f"Item with id '{item_id}' not found. Items are not persisted when `store` is "
+                "set to false. Try again with `store` set to true, or remove this item from your "
+                "input.",
+                "input",
+                status=404,
+            )
+        if encrypted is not None and not self._verified(encrypted):
+            shown = f"{encrypted[:4]}...{encrypted[-4:]}" if isinstance(encrypted, str) else "?"
+            return invalid_request(
+                f"The encrypted content {shown} could not be verified.",
+                code="invalid_encrypted_content",
+            )
+        if not _is_output(following):
+            return invalid_request(
+                f"Item '{item_id}' of type 'reasoning' was provided without its required "
+                "following item.",
+                "input",
+            )
+        return None
+
+    # --- encrypted reasoning ---------------------------------------------------------
+
+    def _encrypted(self, item_id: str, thought: str) -> str:
+        """Reasoning content only this emulator can vouch for: the thought, signed with a secret
+        of this instance (Fernet tokens, which the service's resemble, begin with ``gAAAAA``)."""
+        payload = json.dumps({"id": item_id, "thought": thought}).encode()
+        signature = hmac.new(self._secret, payload, hashlib.sha256).digest()
+        return "gAAAAA" + base64.urlsafe_b64encode(payload + signature).decode()
+
+    def _verified(self, encrypted: Any) -> bool:
+        """Whether ``encrypted`` came from :meth:`_encrypted`, unchanged."""
+        if not isinstance(encrypted, str) or not encrypted.startswith("gAAAAA"):
+            return False
+        try:
+            raw = base64.urlsafe_b64decode(encrypted[6:])
+        except ValueError:
+            return False
+        payload, signature = raw[:-32], raw[-32:]
+        expected = hmac.new(self._secret, payload, hashlib.sha256).digest()
+        return len(raw) > 32 and hmac.compare_digest(signature, expected)
+
     # --- answers -------------------------------------------------------------------
+
+    def _thought(self, model: str, effort: str | None) -> str | None:
+        """What a deployment of ``model`` thinks for a request with ``effort``; ``None`` when it
+        does not reason at all (not a reasoning model, or told ``none``)."""
+        family = thinker(model)
+        if family is None or (effort or family.default) == "none":
+            return None
+        return self.thinking
+
+    def _tool_calls(self) -> list[dict[str, Any]]:
+        """The ``tool_call`` knob as a list of ``{"name", "arguments"}``."""
+        if not self.tool_call:
+            return []
+        return self.tool_call if isinstance(self.tool_call, list) else [self.tool_call]
 
     def _answer(self, target: dict[str, str], body: dict[str, Any]) -> list[dict[str, Any]]:
         """The chat.completion.chunk objects for this request, as the knobs say."""
@@ -329,23 +578,17 @@ class AzureOpenAIEmulator(Emulator):
         if self.block_answer:
             blocked = content_filter_results(self.block_answer)
             chunks.append({**envelope, "choices": [choice({}, "content_filter", blocked)]})
-        elif self.tool_call:
-            call = {
-                "index": 0,
-                "id": f"call_{uuid.uuid4().hex[:24]}",
-                "type": "function",
-                "function": {"name": self.tool_call["name"], "arguments": ""},
-            }
-            arguments = json.dumps(self.tool_call.get("arguments", {}))
-            chunks.append({**envelope, "choices": [choice({"tool_calls": [call]})]})
-            chunks.append(
-                {
-                    **envelope,
-                    "choices": [
-                        choice({"tool_calls": [{"index": 0, "function": {"arguments": arguments}}]})
-                    ],
+        elif self._tool_calls():
+            for index, call in enumerate(self._tool_calls()):
+                opening = {
+                    "index": index,
+                    "id": f"call_{uuid.uuid4().hex[:24]}",
+                    "type": "function",
+                    "function": {"name": call["name"], "arguments": ""},
                 }
-            )
+                arguments = {"index": index, "function": {"arguments": _arguments(call)}}
+                chunks.append({**envelope, "choices": [choice({"tool_calls": [opening]})]})
+                chunks.append({**envelope, "choices": [choice({"tool_calls": [arguments]})]})
             chunks.append({**envelope, "choices": [choice({}, "tool_calls")]})
         else:
             for token in tokens_of(self.reply):
@@ -353,14 +596,170 @@ class AzureOpenAIEmulator(Emulator):
             chunks.append({**envelope, "choices": [choice({}, "stop")]})
         if (body.get("stream_options") or {}).get("include_usage"):
             prompt = max(1, len(json.dumps(body.get("messages"))) // 4)
-            completion = len(tokens_of(self.reply))
+            thought = self._thought(target["model"], body.get("reasoning_effort")) or ""
+            reasoning = len(tokens_of(thought))
+            completion = len(tokens_of(self.reply)) + reasoning
             usage = {
                 "prompt_tokens": prompt,
                 "completion_tokens": completion,
                 "total_tokens": prompt + completion,
+                "prompt_tokens_details": {
+                    "audio_tokens": None,
+                    "cached_tokens": min(self.cached_tokens, prompt),
+                },
+                "completion_tokens_details": {"audio_tokens": None, "reasoning_tokens": reasoning},
             }
             chunks.append({**envelope, "choices": [], "usage": usage})
         return chunks
+
+    def _response_events(
+        self, target: dict[str, str], body: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The Responses API events for this request, and the final response object."""
+        model = target["model"]
+        asked = body.get("reasoning") or {}
+        thought = self._thought(model, asked.get("effort"))
+        budget = body.get("max_output_tokens")
+        response = _response_object(model, body)
+        events: list[dict[str, Any]] = [
+            {"type": "response.created", "response": response},
+            {"type": "response.in_progress", "response": response},
+        ]
+        output: list[dict[str, Any]] = []
+        thought_tokens = len(tokens_of(thought or ""))
+        if thought is not None:
+            family = thinker(model)
+            summarised = bool(family and family.summaries and asked.get("summary") and thought)
+            encrypted = ENCRYPTED_REASONING in (body.get("include") or [])
+            output.append(self._reasoning_item(events, thought, summarised, encrypted))
+        produced, incomplete = 0, None
+        if budget is not None and thought_tokens >= budget:
+            incomplete = "max_output_tokens"
+        elif self.block_answer:
+            incomplete = "content_filter"
+        elif self._tool_calls():
+            for call in self._tool_calls():
+                output.append(_function_call_item(events, len(output), call))
+                produced += len(_arguments(call)) // 4
+        else:
+            tokens = tokens_of(self.reply)
+            if budget is not None and len(tokens) > budget - thought_tokens:
+                tokens, incomplete = tokens[: budget - thought_tokens], "max_output_tokens"
+            message = self._message_item(events, len(output), tokens)
+            if message is None:
+                return _numbered(events), {**response, "output": output}
+            output.append(message)
+            produced = len(tokens)
+        prompt = max(1, len(json.dumps(body.get("input"))) // 4)
+        usage = {
+            "input_tokens": prompt,
+            "input_tokens_details": {"cached_tokens": min(self.cached_tokens, prompt)},
+            "output_tokens": produced + thought_tokens,
+            "output_tokens_details": {"reasoning_tokens": thought_tokens},
+            "total_tokens": prompt + produced + thought_tokens,
+        }
+        final = {
+            **response,
+            "status": "incomplete" if incomplete else "completed",
+            "incomplete_details": {"reason": incomplete} if incomplete else None,
+            "output": output,
+            "usage": usage,
+        }
+        kind = "response.incomplete" if incomplete else "response.completed"
+        events.append({"type": kind, "response": final})
+        return _numbered(events), final
+
+    def _reasoning_item(
+        self, events: list[dict[str, Any]], thought: str, summarised: bool, encrypted: bool
+    ) -> dict[str, Any]:
+        """A reasoning item: its summary streamed when asked for, its encrypted content (the
+        thought, signed) on ``response.output_item.done`` when ``include`` asks for it."""
+        item_id = f"rs_{uuid.uuid4().hex}"
+        where = {"item_id": item_id, "output_index": 0}
+        events.append(
+            {
+                "type": "response.output_item.added",
+                "output_index": 0,
+                "item": {"id": item_id, "type": "reasoning", "summary": []},
+            }
+        )
+        summary = []
+        if summarised:
+            part = {"type": "summary_text", "text": thought}
+            events.append(
+                {
+                    "type": "response.reasoning_summary_part.added",
+                    **where,
+                    "summary_index": 0,
+                    "part": {"type": "summary_text", "text": ""},
+                }
+            )
+            for token in tokens_of(thought):
+                events.append(
+                    {
+                        "type": "response.reasoning_summary_text.delta",
+                        **where,
+                        "summary_index": 0,
+                        "delta": token,
+                    }
+                )
+            events.append(
+                {
+                    "type": "response.reasoning_summary_text.done",
+                    **where,
+                    "summary_index": 0,
+                    "text": thought,
+                }
+            )
+            events.append(
+                {
+                    "type": "response.reasoning_summary_part.done",
+                    **where,
+                    "summary_index": 0,
+                    "part": part,
+                }
+            )
+            summary = [part]
+        item = {
+            "id": item_id,
+            "type": "reasoning",
+            "summary": summary,
+            "encrypted_content": self._encrypted(item_id, thought) if encrypted else None,
+        }
+        events.append({"type": "response.output_item.done", "output_index": 0, "item": item})
+        return item
+
+    def _message_item(
+        self, events: list[dict[str, Any]], index: int, tokens: list[str]
+    ) -> dict[str, Any] | None:
+        """The answer's message item, streamed token by token; ``None`` when ``stream_failure``
+        cut it short after its first delta (the failure event is then the last event)."""
+        item_id = f"msg_{uuid.uuid4().hex}"
+        where = {"item_id": item_id, "output_index": index, "content_index": 0}
+        empty = {"type": "output_text", "text": "", "annotations": [], "logprobs": []}
+        opening = {"id": item_id, "type": "message", "status": "in_progress", "role": "assistant"}
+        events.append(
+            {
+                "type": "response.output_item.added",
+                "output_index": index,
+                "item": {**opening, "content": []},
+            }
+        )
+        events.append({"type": "response.content_part.added", **where, "part": empty})
+        for token in tokens:
+            events.append(
+                {"type": "response.output_text.delta", **where, "delta": token, "logprobs": []}
+            )
+            if self.stream_failure is not None:
+                events.append(dict(self.stream_failure))
+                return None
+        text = "".join(tokens)
+        part = {**empty, "text": text}
+        events.append({"type": "response.output_text.done", **where, "text": text, "logprobs": []})
+        events.append({"type": "response.content_part.done", **where, "part": part})
+        item = {**opening, "status": "completed", "content": [part]}
+        events.append({"type": "response.output_item.done", "output_index": index, "item": item})
+        return item
 
     # --- listings ------------------------------------------------------------------
 
@@ -461,8 +860,20 @@ class AzureOpenAIEmulator(Emulator):
         }
 
 
-def _reasoning_problem(body: dict[str, Any], api_version: str | None) -> Response | None:
-    """What Azure answers a reasoning deployment given parameters it rejects."""
+# --- the models' parameter rules ------------------------------------------------------------
+
+
+def _chat_parameter_problem(
+    model: str, body: dict[str, Any], api_version: str | None
+) -> Response | None:
+    """What Azure's chat completions answer a deployment of ``model`` given parameters it
+    rejects."""
+    family = thinker(model)
+    effort = body.get("reasoning_effort")
+    if family is None:
+        if "reasoning_effort" in body:  # Azure's own wording for an argument it does not know
+            return invalid_request("Unrecognized request argument supplied: reasoning_effort")
+        return None
     if api_version is not None and api_version < REASONING_MIN_VERSION:
         return JSONResponse(
             error_body(
@@ -472,33 +883,166 @@ def _reasoning_problem(body: dict[str, Any], api_version: str | None) -> Respons
             400,
         )
     if "max_tokens" in body:
-        return JSONResponse(
-            {
-                "error": {
-                    "message": "Unsupported parameter: 'max_tokens' is not supported with this "
-                    "model. Use 'max_completion_tokens' instead.",
-                    "type": "invalid_request_error",
-                    "param": "max_tokens",
-                    "code": "unsupported_parameter",
-                }
-            },
-            400,
+        return invalid_request(
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+            "'max_completion_tokens' instead.",
+            "max_tokens",
+            "unsupported_parameter",
         )
     for name in ("temperature", "top_p"):
         if name in body and body[name] != 1:
-            return JSONResponse(
-                {
-                    "error": {
-                        "message": f"Unsupported value: '{name}' does not support "
-                        f"{body[name]} with this model. Only the default (1) value is supported.",
-                        "type": "invalid_request_error",
-                        "param": name,
-                        "code": "unsupported_value",
-                    }
-                },
-                400,
+            return invalid_request(
+                f"Unsupported value: '{name}' does not support {body[name]} with this model. "
+                "Only the default (1) value is supported.",
+                name,
+                "unsupported_value",
             )
+    if "reasoning_effort" in body and not family.efforts:
+        return invalid_request(
+            "Unknown parameter: 'reasoning_effort'.", "reasoning_effort", "unknown_parameter"
+        )
+    if effort is not None and effort not in family.efforts:
+        return invalid_request(
+            f"Invalid value: '{effort}'. Supported values are: {_listed(family.efforts)}.",
+            "reasoning_effort",
+            "invalid_value",
+        )
     return None
+
+
+def _unknown_parameter(body: dict[str, Any]) -> Response | None:
+    """The Responses API's answer to a parameter it does not have."""
+    if "max_completion_tokens" in body:
+        return invalid_request(
+            "Unsupported parameter: 'max_completion_tokens'. In the Responses API, this "
+            "parameter has moved to 'max_output_tokens'. Try again with the new parameter.",
+            "max_completion_tokens",
+            "unsupported_parameter",
+        )
+    unknown = next((key for key in body if key not in RESPONSES_PARAMETERS), None)
+    if unknown is not None:
+        return invalid_request(f"Unknown parameter: '{unknown}'.", unknown, "unknown_parameter")
+    return None
+
+
+def _responses_parameter_problem(model: str, body: dict[str, Any]) -> Response | None:
+    """What the Responses API answers a deployment of ``model`` given parameters it rejects."""
+    family = thinker(model)
+    reasoning = body.get("reasoning") or {}
+    if family is None:
+        return _unsupported(f"reasoning.{next(iter(reasoning))}") if reasoning else None
+    if "effort" in reasoning and not family.efforts:
+        return _unsupported("reasoning.effort")
+    for name in ("temperature", "top_p"):
+        if body.get(name) is not None:
+            return _unsupported(name)
+    effort = reasoning.get("effort")
+    if effort is not None and effort not in family.efforts:
+        return invalid_request(
+            f"Unsupported value: '{effort}' is not supported with the '{model}' model. "
+            f"Supported values are: {_listed(family.efforts)}.",
+            "reasoning.effort",
+            "unsupported_value",
+        )
+    return None
+
+
+def _unsupported(name: str) -> Response:
+    return invalid_request(
+        f"Unsupported parameter: '{name}' is not supported with this model.",
+        name,
+        "unsupported_parameter",
+    )
+
+
+# --- Responses API shapes ----------------------------------------------------------------------
+
+
+def _response_object(model: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The response object of ``response.created`` (``in_progress``, no output yet), with what
+    the request asked for; Azure adds ``content_filters``."""
+    return {
+        "id": f"resp_{uuid.uuid4().hex}",
+        "object": "response",
+        "created_at": int(time.time()),
+        "status": "in_progress",
+        "background": False,
+        "error": None,
+        "incomplete_details": None,
+        "instructions": None,
+        "max_output_tokens": body.get("max_output_tokens"),
+        "model": model,
+        "output": [],
+        "parallel_tool_calls": True,
+        "previous_response_id": None,
+        "reasoning": body.get("reasoning") or {"effort": None, "summary": None},
+        "service_tier": "default",
+        "store": body.get("store") is not False,
+        "temperature": body.get("temperature", 1.0),
+        "text": {"format": {"type": "text"}},
+        "tool_choice": body.get("tool_choice", "auto"),
+        "tools": body.get("tools") or [],
+        "top_p": body.get("top_p", 1.0),
+        "truncation": "disabled",
+        "usage": None,
+        "user": None,
+        "metadata": {},
+        "content_filters": None,
+    }
+
+
+def _function_call_item(
+    events: list[dict[str, Any]], index: int, call: dict[str, Any]
+) -> dict[str, Any]:
+    """One function call item, its arguments streamed in two deltas."""
+    item_id = f"fc_{uuid.uuid4().hex}"
+    arguments = _arguments(call)
+    opening = {
+        "id": item_id,
+        "type": "function_call",
+        "status": "in_progress",
+        "arguments": "",
+        "call_id": f"call_{uuid.uuid4().hex[:24]}",
+        "name": call["name"],
+    }
+    where = {"item_id": item_id, "output_index": index}
+    events.append({"type": "response.output_item.added", "output_index": index, "item": opening})
+    half = len(arguments) // 2
+    for delta in (arguments[:half], arguments[half:]):
+        events.append({"type": "response.function_call_arguments.delta", **where, "delta": delta})
+    events.append(
+        {"type": "response.function_call_arguments.done", **where, "arguments": arguments}
+    )
+    item = {**opening, "status": "completed", "arguments": arguments}
+    events.append({"type": "response.output_item.done", "output_index": index, "item": item})
+    return item
+
+
+def _is_output(item: Any) -> bool:
+    """Whether an input item is what a model produced: a function call or an assistant
+    message (what must follow the reasoning that led to it)."""
+    if not isinstance(item, dict):
+        return False
+    kind = item.get("type", "message")
+    return kind == "function_call" or (kind == "message" and item.get("role") == "assistant")
+
+
+def _numbered(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events with their ``sequence_number``s, in order."""
+    return [{**event, "sequence_number": number} for number, event in enumerate(events)]
+
+
+def _arguments(call: dict[str, Any]) -> str:
+    return json.dumps(call.get("arguments", {}))
+
+
+def _listed(values: tuple[str, ...]) -> str:
+    """``'low', 'medium', and 'high'``, as the service lists supported values."""
+    quoted = [f"'{value}'" for value in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+
+
+# --- chat completions shapes ---------------------------------------------------------------------
 
 
 def _merge(chunks: list[dict[str, Any]]) -> dict[str, Any]:
@@ -526,10 +1070,10 @@ def _merge(chunks: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 DONE = object()
-"""The end of an OpenAI stream: ``data: [DONE]``."""
+"""The end of a chat completions stream: ``data: [DONE]``."""
 
 
-def _sse_event(chunk: dict[str, Any] | object) -> bytes:
+def _sse_chunk(chunk: dict[str, Any] | object) -> bytes:
     if chunk is DONE:
         return b"data: [DONE]\n\n"
     return f"data: {json.dumps(chunk, separators=(',', ':'))}\n\n".encode()

@@ -1,7 +1,8 @@
 """What only Gemini says: a rejected key (HTTP 400 with reason ``API_KEY_INVALID``), how long to
-wait (``google.rpc.RetryInfo``), and blocked prompts and answers. The rest (403, 404, 429, context
-overflow, 5xx, 504, transport errors) is the host's generic mapping, worded with the hints
-``GeminiProvider`` declares.
+wait (``google.rpc.RetryInfo``), a conversation whose tool calls lost their thought signatures
+(HTTP 400, worded with what to send back), and blocked prompts and answers. The rest (403, 404,
+429, context overflow, 5xx, 504, transport errors) is the host's generic mapping, worded with the
+hints ``GeminiProvider`` declares.
 
 Gemini reports errors as ``{"error": {"code", "message", "status", "details"}}``: google-genai's
 ``APIError`` (``.code``, ``.details`` the whole body) in a chat, httpx's ``HTTPStatusError`` in a
@@ -27,6 +28,10 @@ KEY_HINT = (
     "Check GEMINI_API_KEY (or GOOGLE_API_KEY); you can create a key at "
     "https://aistudio.google.com/apikey."
 )
+SIGNATURE_HINT = (
+    "Gemini wants each tool call's thought signature back: send the assistant messages and tool "
+    "calls of the conversation with the encryptedValue AgentKit streamed, unchanged."
+)
 BLOCKING_FINISH_REASONS = frozenset(
     {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_SAFETY"}
 )
@@ -46,6 +51,8 @@ def translate_error(exc: BaseException, provider: Provider) -> AgentKitError | N
             status_code=answer.status,
         )
     error = from_response(answer.status, answer.body, answer.headers, provider)
+    if answer.status == 400 and "thought signature" in message.replace("_", " ").lower():
+        error.hint = SIGNATURE_HINT
     if error.retry_after is None:
         error.retry_after = _retry_delay(details)
     return error

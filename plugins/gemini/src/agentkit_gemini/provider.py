@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from agentkit import AgentKitError, ChatParams, Model, Provider
-from agentkit_gemini import errors
+from agentkit import AgentKitError, ChatParams, Model, OpaqueReasoning, Provider
+from agentkit_gemini import errors, reasoning
 from agentkit_gemini.chat import build_chat_model
 from agentkit_gemini.listing import DEFAULT_BASE_URL, PAGE_SIZE, list_models
 from agentkit_gemini.settings import GeminiSettings
 
 if TYPE_CHECKING:
-    from langchain_core.messages import AIMessageChunk
+    from langchain_core.messages import AIMessage, AIMessageChunk
     from langchain_google_genai import ChatGoogleGenerativeAI
 
 
@@ -28,6 +28,11 @@ class GeminiProvider(Provider):
 
     settings: GeminiSettings
 
+    def __init__(self, settings: GeminiSettings) -> None:
+        super().__init__(settings)
+        self.thinks: dict[str, bool] = {}
+        """Whether each model of the last listing thinks, as Gemini's metadata says."""
+
     @property
     def endpoint(self) -> str:
         return self.settings.base_url or DEFAULT_BASE_URL
@@ -37,12 +42,27 @@ class GeminiProvider(Provider):
 
         headers = {"x-goog-api-key": self.settings.api_key.get_secret_value()}
         async with http.client(self, headers=headers) as client:
-            return await list_models(client, self.settings.base_url, page_size=self.page_size)
+            models = await list_models(client, self.settings.base_url, page_size=self.page_size)
+        self.thinks = {m.id: "thinking" in m.capabilities for m in models}
+        return models
 
     def chat_model(self, model: str, params: ChatParams) -> ChatGoogleGenerativeAI:
         from agentkit import http
 
-        return build_chat_model(self.settings, model, params, http.shared_transport(self))
+        thinking = self.reasoning(model, params.reasoning_effort)
+        transport = http.shared_transport(self)
+        return build_chat_model(self.settings, model, params, transport, thinking)
+
+    def reasoning(self, model: str, effort: str | None) -> dict[str, Any] | None:
+        return reasoning.thinking_config(model, effort, thinks=self.thinks.get(model))
+
+    def opaque_reasoning(self, message: AIMessage) -> OpaqueReasoning:
+        return reasoning.signatures_of(message)
+
+    def restore_reasoning(
+        self, model: str, message: AIMessage, opaque: OpaqueReasoning
+    ) -> AIMessage:
+        return reasoning.with_signatures(message, opaque)
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
         return errors.translate_error(exc, self)

@@ -6,15 +6,45 @@ It speaks the REST protocol: ``/v1/`` and ``/v1beta/`` paths, the ``x-goog-api-k
 ``:streamGenerateContent?alt=sse`` (``data: {json}`` events, no ``[DONE]``), and Google's error
 JSON (``{"error": {"code", "message", "status", "details"}}``).
 
-Knobs, settable at any time: ``reply``, ``first_token_delay``, ``token_delay``, ``fail(...)``,
-``cut_after``, ``models``, ``tool_call``, ``block_prompt`` and ``block_answer``. Every request is
-recorded in ``requests``; streams the client abandons are counted in ``disconnects``.
+Thinking follows Google's rules (the README's "Reasoning" section says where each comes from):
+
+- ``generationConfig.thinkingConfig`` takes ``includeThoughts``, ``thinkingBudget`` (Gemini 2.5,
+  in the model's range, ``-1`` dynamic, ``0`` off where the model allows it) and ``thinkingLevel``
+  (Gemini 3, the levels the model takes), in camelCase or in the snake_case google-genai sends;
+  both at once, a budget out of range, a level on 2.5 or one the model does not take, and any
+  thinking setting on a model that does not think are Gemini's own 400s;
+- a model that thinks (Gemini 3 always; 2.5 Pro always; 2.5 Flash unless the budget is 0; 2.5
+  Flash-Lite only with a budget) streams the ``thinking`` knob as thought parts
+  (``{"text", "thought": true}``) before the answer when ``includeThoughts`` is set, and reports
+  ``usageMetadata.thoughtsTokenCount`` beside ``candidatesTokenCount``;
+- its answers carry a ``thoughtSignature`` (Gemini 3 always, 2.5 when the request declares
+  functions): on the first ``functionCall`` part of a function-call answer, in a last empty text
+  part of a text answer. Signatures are HMACs only this emulator can make, bound to the function
+  call they came with, so a made-up or misplaced one is Gemini's 400 "Corrupted thought
+  signature."; they are compared after base64 decoding, as Google accepts both alphabets;
+- for Gemini 3, a request whose current turn (the model contents after the last user content with
+  text) has a function-call step without the signature on its first ``functionCall`` part is
+  Gemini's 400 "Function call is missing a thought_signature ...". Google's bypass values
+  (``skip_thought_signature_validator``) are accepted and counted in ``bypasses``.
+
+Knobs, settable at any time: ``reply``, ``thinking``, ``first_token_delay``, ``token_delay``,
+``fail(...)``, ``cut_after``, ``models``, ``tool_call``, ``block_prompt`` and ``block_answer``.
+Every request is recorded in ``requests``; streams the client abandons are counted in
+``disconnects``; ``signatures_issued`` and ``signatures_received`` hold the real signatures sent
+and verified (standard base64), ``bypasses`` the parts that carried a bypass value instead.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
 import json
+import re
+import secrets
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -42,6 +72,47 @@ STATUS_NAMES = {
 }
 
 GENERATE_METHODS = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"]
+BYPASS_SIGNATURES = ("skip_thought_signature_validator", "context_engineering_is_the_way_to_go")
+"""The dummy signatures Google documents for function calls that have no real one."""
+
+MISSING_SIGNATURE = (
+    "Function call is missing a thought_signature in functionCall parts. This is required for "
+    "tools to work correctly, and missing thought_signature may lead to degraded model "
+    "performance. Additional data, function call `default_api:{name}` , position {position}. "
+    "Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details."
+)
+"""Gemini's 400 message for a current-turn function call without its signature; ``position``
+counts the request's contents from 1."""
+
+
+@dataclass(frozen=True)
+class ThinkingRules:
+    """What one model family takes in ``thinkingConfig``."""
+
+    levels: tuple[str, ...] = ()
+    """The ``thinkingLevel`` values it takes: Gemini 3, which always thinks and always signs."""
+    budget: tuple[int, int] | None = None
+    """The range of ``thinkingBudget``: Gemini 2.5 (Gemini 3 accepts any, for compatibility)."""
+    can_disable: bool = False
+    """Whether a budget of 0 turns thinking off."""
+    thinks_by_default: bool = True
+
+
+THINKING_RULES = {
+    "gemini-2.5-flash-lite": ThinkingRules(
+        budget=(512, 24576), can_disable=True, thinks_by_default=False
+    ),
+    "gemini-2.5-flash": ThinkingRules(budget=(1, 24576), can_disable=True),
+    "gemini-2.5-pro": ThinkingRules(budget=(128, 32768)),
+    "gemini-3-pro": ThinkingRules(levels=("low", "high")),
+    "gemini-3-flash": ThinkingRules(levels=("minimal", "low", "medium", "high")),
+    "gemini-flash-latest": ThinkingRules(levels=("minimal", "low", "medium", "high")),
+}
+"""The families of the models that think, by model id prefix (longest first). Google also
+serves aliases whose id names no generation (``gemini-flash-latest``); the emulator serves that
+one as Gemini 3 Flash, for tests of a Gemini 3 model that langchain-google-genai does not
+recognise as one (and so does not patch with the bypass value)."""
+
 HARM_CATEGORIES = [
     "HARM_CATEGORY_SEXUALLY_EXPLICIT",
     "HARM_CATEGORY_HATE_SPEECH",
@@ -57,9 +128,10 @@ def model_entry(
     methods: list[str] | None = None,
     input_tokens: int = 1_048_576,
     output_tokens: int = 65_536,
+    thinking: bool = False,
 ) -> dict[str, Any]:
-    """One model as ``GET models`` returns it."""
-    return {
+    """One model as ``GET models`` returns it (``"thinking": true`` for a model that thinks)."""
+    entry = {
         "name": f"models/{model_id}",
         "version": "001",
         "displayName": display_name or model_id,
@@ -72,20 +144,50 @@ def model_entry(
         "topK": 64,
         "maxTemperature": 2,
     }
+    if thinking:
+        entry["thinking"] = True
+    return entry
 
 
 def default_models() -> list[dict[str, Any]]:
-    """A small catalogue like the real one: chat models mixed with embedding and image models."""
+    """A small catalogue like the real one: chat models that think (2.5, 3) and one that does
+    not (2.0), mixed with embedding and image models."""
     return [
         model_entry("embedding-001", "Embedding 001", methods=["embedContent"], output_tokens=1),
-        model_entry("gemini-2.5-flash", "Gemini 2.5 Flash"),
-        model_entry("gemini-2.5-pro", "Gemini 2.5 Pro"),
+        model_entry("gemini-2.5-flash", "Gemini 2.5 Flash", thinking=True),
+        model_entry("gemini-2.5-pro", "Gemini 2.5 Pro", thinking=True),
         model_entry("text-embedding-004", "Text Embedding 004", methods=["embedContent"]),
         model_entry("gemini-2.0-flash", "Gemini 2.0 Flash", output_tokens=8192),
-        model_entry("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite"),
+        model_entry("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", thinking=True),
+        model_entry("gemini-3-pro-preview", "Gemini 3 Pro Preview", thinking=True),
+        model_entry("gemini-3-flash-preview", "Gemini 3 Flash Preview", thinking=True),
         model_entry("imagen-4.0-generate-001", "Imagen 4", methods=["predict"]),
         model_entry("gemini-embedding-001", "Gemini Embedding 001", methods=["embedContent"]),
     ]
+
+
+def thinking_config(body: dict[str, Any]) -> dict[str, Any] | None:
+    """A request's ``generationConfig.thinkingConfig`` with camelCase keys and a lower-case level
+    (google-genai sends snake_case keys and the level as an upper-case enum), or ``None``."""
+    generation = body.get("generationConfig") or body.get("generation_config") or {}
+    raw = generation.get("thinkingConfig", generation.get("thinking_config"))
+    if not isinstance(raw, dict):
+        return None
+    config = {_camel(key): value for key, value in raw.items()}
+    if isinstance(config.get("thinkingLevel"), str):
+        config["thinkingLevel"] = config["thinkingLevel"].lower()
+    return config
+
+
+def thinking_rules(model: dict[str, Any]) -> ThinkingRules | None:
+    """How a listed model thinks, or ``None`` when its metadata says it does not."""
+    if not model.get("thinking"):
+        return None
+    model_id = model["name"].removeprefix("models/")
+    return next(
+        (rules for prefix, rules in THINKING_RULES.items() if model_id.startswith(prefix)),
+        ThinkingRules(budget=(1, 24576), can_disable=True),
+    )
 
 
 def error_body(
@@ -130,6 +232,10 @@ def _bad_key_body() -> dict[str, Any]:
     )
 
 
+class Rejected(Exception):
+    """A request Gemini answers with a 400 ``INVALID_ARGUMENT`` and this message."""
+
+
 class GeminiEmulator(Emulator):
     """The Gemini API on loopback. Serve ``.app`` with ``agentkit.testing.serve``."""
 
@@ -145,6 +251,10 @@ class GeminiEmulator(Emulator):
         self.models = default_models() if models is None else models
         self.block_prompt: str | None = None
         self.block_answer: str | None = None
+        self.signatures_issued: list[str] = []
+        self.signatures_received: list[str] = []
+        self.bypasses: list[str] = []
+        self._signing_key = secrets.token_bytes(32)
         self.app = Starlette(
             routes=[
                 Route("/{version:str}/models", self._list_models, methods=["GET"]),
@@ -233,7 +343,16 @@ class GeminiEmulator(Emulator):
         body = record["json"] or {}
         if not body.get("contents"):
             return _error(400, "* GenerateContentRequest.contents: contents is not specified")
-        chunks = self._answer(model_id, body)
+        rules = thinking_rules(model)
+        try:
+            self._check_signatures(body["contents"])
+            if rules is not None and rules.levels:
+                _check_current_turn(body["contents"])
+            thinks, shows_thoughts = _thinking(rules, thinking_config(body))
+        except Rejected as rejected:
+            return _error(400, str(rejected))
+        signs = thinks and (bool(rules.levels) or _declares_functions(body))
+        chunks = self._answer(model_id, body, thinks=thinks, shows=shows_thoughts, signs=signs)
         if method == "generateContent":
             return JSONResponse(_merge(chunks))
         if request.query_params.get("alt") != "sse":
@@ -243,9 +362,51 @@ class GeminiEmulator(Emulator):
     def _find(self, model_id: str) -> dict[str, Any] | None:
         return next((m for m in self.models if m["name"] == f"models/{model_id}"), None)
 
+    # --- thought signatures --------------------------------------------------------------
+
+    def _sign(self, call: dict[str, Any] | None = None) -> str:
+        """A new signature for a function call (bound to its name and arguments) or, with
+        ``call`` None, for a text part."""
+        kind, nonce = (b"F" if call else b"T"), secrets.token_bytes(8)
+        mac = hmac.new(self._signing_key, kind + nonce + _canonical(call), hashlib.sha256)
+        signature = base64.b64encode(kind + nonce + mac.digest()[:24]).decode()
+        self.signatures_issued.append(signature)
+        return signature
+
+    def _genuine(self, raw: bytes, call: dict[str, Any] | None) -> bool:
+        """Whether ``raw`` is a signature this emulator made for ``call`` (or for text)."""
+        kind = b"F" if call else b"T"
+        if len(raw) != 33 or raw[:1] != kind:
+            return False
+        mac = hmac.new(self._signing_key, raw[:9] + _canonical(call), hashlib.sha256)
+        return hmac.compare_digest(mac.digest()[:24], raw[9:])
+
+    def _check_signatures(self, contents: list[dict[str, Any]]) -> None:
+        """Every signature in the request is base64, a bypass value, or one this emulator made
+        for the part that carries it."""
+        for position, content in enumerate(contents):
+            for index, part in enumerate(content.get("parts") or []):
+                value = _field(part, "thoughtSignature")
+                if value is None:
+                    continue
+                raw = _base64(value)
+                if raw is None:
+                    raise Rejected(
+                        f"Invalid value at 'contents[{position}].parts[{index}].thought_signature'"
+                        f' (TYPE_BYTES), Base64 decoding failed for "{value}"'
+                    )
+                if value in BYPASS_SIGNATURES or raw.decode("latin-1") in BYPASS_SIGNATURES:
+                    self.bypasses.append(value)
+                    continue
+                if not self._genuine(raw, _field(part, "functionCall")):
+                    raise Rejected("Corrupted thought signature.")
+                self.signatures_received.append(base64.b64encode(raw).decode())
+
     # --- answers -------------------------------------------------------------------
 
-    def _answer(self, model_id: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    def _answer(
+        self, model_id: str, body: dict[str, Any], *, thinks: bool, shows: bool, signs: bool
+    ) -> list[dict[str, Any]]:
         """The GenerateContentResponse chunks for this request, as the knobs say."""
         prompt_tokens = max(1, len(json.dumps(body.get("contents"))) // 4)
         envelope = {"modelVersion": model_id, "responseId": uuid.uuid4().hex[:22]}
@@ -269,24 +430,116 @@ class GeminiEmulator(Emulator):
             return [
                 {"candidates": [candidate], "usageMetadata": _usage(prompt_tokens, 0), **envelope}
             ]
-        if self.tool_call:
+        thoughts = tokens_of(self.thinking) if thinks else []
+        steps = [[{"text": token, "thought": True}] for token in thoughts] if shows else []
+        if self.tool_call:  # Gemini sends all function calls of a turn in one response
             calls = self.tool_call if isinstance(self.tool_call, list) else [self.tool_call]
             parts = [
                 {"functionCall": {"name": c["name"], "args": c.get("arguments", {})}} for c in calls
             ]
+            if signs:
+                parts[0]["thoughtSignature"] = self._sign(parts[0]["functionCall"])
+            steps.append(parts)
+            answer_tokens = len(calls)
         else:
-            parts = [{"text": token} for token in tokens_of(self.reply)] or [{"text": ""}]
+            texts = tokens_of(self.reply) or [""]
+            steps += [[{"text": token}] for token in texts]
+            if signs:  # "may arrive in a final chunk that contains an empty text part"
+                steps.append([{"text": "", "thoughtSignature": self._sign()}])
+            answer_tokens = len(texts)
         chunks = []
-        for index, part in enumerate(parts):
-            candidate: dict[str, Any] = {"content": {"parts": [part], "role": "model"}, "index": 0}
-            chunk: dict[str, Any] = {"candidates": [candidate], **envelope}
-            if index == len(parts) - 1:
-                candidate["finishReason"] = "STOP"
-                chunk["usageMetadata"] = _usage(prompt_tokens, len(parts))
-            chunks.append(chunk)
-        if self.tool_call:  # Gemini sends all function calls of a turn in one response
-            return [_merge(chunks)]
+        for parts in steps:
+            candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}, "index": 0}
+            chunks.append({"candidates": [candidate], **envelope})
+        chunks[-1]["candidates"][0]["finishReason"] = "STOP"
+        chunks[-1]["usageMetadata"] = _usage(prompt_tokens, answer_tokens, len(thoughts))
         return chunks
+
+
+def _thinking(rules: ThinkingRules | None, config: dict[str, Any] | None) -> tuple[bool, bool]:
+    """Whether the model thinks for this request, and whether it shows its thoughts; raises
+    ``Rejected`` with Gemini's message for a setting the model does not take."""
+    if rules is None:
+        if config is not None:
+            raise Rejected("Thinking is not supported for this model.")
+        return False, False
+    config = config or {}
+    budget, level = config.get("thinkingBudget"), config.get("thinkingLevel")
+    if budget is not None and level is not None:
+        raise Rejected("You can only set only one of thinking budget and thinking level.")
+    if level is not None and not rules.levels:
+        raise Rejected("Thinking level is not supported for this model.")
+    if level is not None and level not in rules.levels:
+        raise Rejected(
+            f"Thinking level {str(level).upper()} is not supported for this model. Please retry "
+            "with other thinking level."
+        )
+    if budget is not None and rules.budget is not None and budget != -1:
+        low, high = rules.budget
+        if budget == 0 and not rules.can_disable:
+            raise Rejected("Budget 0 is invalid. This model only works in thinking mode.")
+        if budget != 0 and not low <= budget <= high:
+            raise Rejected(f"The thinking budget ({budget}) is invalid.")
+    if rules.levels:
+        thinks = True
+    elif budget is None:
+        thinks = rules.thinks_by_default
+    else:
+        thinks = budget != 0
+    return thinks, thinks and bool(config.get("includeThoughts"))
+
+
+def _check_current_turn(contents: list[dict[str, Any]]) -> None:
+    """Gemini 3's rule: in the current turn (the contents after the last user content with
+    text), the first ``functionCall`` part of every model step carries its signature."""
+    start = 0
+    for position, content in enumerate(contents):
+        parts = content.get("parts") or []
+        has_text = any(_field(p, "text") or _field(p, "inlineData") for p in parts)
+        answers = any(_field(p, "functionResponse") for p in parts)
+        if content.get("role") == "user" and has_text and not answers:
+            start = position + 1
+    for position, content in enumerate(contents[start:], start + 1):
+        if content.get("role") != "model":
+            continue
+        calls = [p for p in content.get("parts") or [] if _field(p, "functionCall")]
+        if calls and _field(calls[0], "thoughtSignature") is None:
+            name = _field(calls[0], "functionCall").get("name")
+            raise Rejected(MISSING_SIGNATURE.format(name=name, position=position))
+
+
+def _declares_functions(body: dict[str, Any]) -> bool:
+    tools = body.get("tools") or []
+    return any(_field(tool, "functionDeclarations") for tool in tools if isinstance(tool, dict))
+
+
+def _field(data: dict[str, Any], name: str) -> Any:
+    """A field of a request object under its camelCase name or its snake_case one (Google's
+    JSON parser takes both)."""
+    if name in data:
+        return data[name]
+    return data.get(re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name))
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def _base64(value: Any) -> bytes | None:
+    """Bytes from a JSON ``bytes`` field: standard or URL-safe base64, as Google accepts both."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return base64.b64decode(value.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _canonical(call: dict[str, Any] | None) -> bytes:
+    if not call:
+        return b""
+    return json.dumps([call.get("name"), call.get("args") or {}], sort_keys=True).encode()
 
 
 def _sse_event(chunk: dict[str, Any]) -> bytes:
@@ -297,13 +550,17 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(error_body(status, message), status)
 
 
-def _usage(prompt: int, candidates: int) -> dict[str, Any]:
-    return {
+def _usage(prompt: int, candidates: int, thoughts: int = 0) -> dict[str, Any]:
+    """Gemini's usage: thoughts are counted beside the answer's tokens, and in the total."""
+    usage = {
         "promptTokenCount": prompt,
         "candidatesTokenCount": candidates,
-        "totalTokenCount": prompt + candidates,
+        "totalTokenCount": prompt + candidates + thoughts,
         "promptTokensDetails": [{"modality": "TEXT", "tokenCount": prompt}],
     }
+    if thoughts:
+        usage["thoughtsTokenCount"] = thoughts
+    return usage
 
 
 def _safety_ratings(*, blocked: bool) -> list[dict[str, Any]]:
@@ -314,12 +571,18 @@ def _safety_ratings(*, blocked: bool) -> list[dict[str, Any]]:
 
 
 def _merge(chunks: list[dict[str, Any]]) -> dict[str, Any]:
-    """Fold streamed chunks into the one response ``generateContent`` answers."""
+    """Fold streamed chunks into the one response ``generateContent`` answers: consecutive text
+    parts of one kind (thought or answer) joined, a signature kept on the part it ends."""
     merged = json.loads(json.dumps(chunks[-1]))
     candidates = merged.get("candidates")
     if candidates and "content" in candidates[0]:
-        parts = [p for c in chunks for p in c["candidates"][0]["content"]["parts"]]
-        texts = [p["text"] for p in parts if "text" in p]
-        calls = [p for p in parts if "text" not in p]
-        candidates[0]["content"]["parts"] = ([{"text": "".join(texts)}] if texts else []) + calls
+        parts: list[dict[str, Any]] = []
+        for part in (p for c in chunks for p in c["candidates"][0]["content"]["parts"]):
+            last = parts[-1] if parts else {}
+            joins = "text" in part and "text" in last and "thoughtSignature" not in last
+            if joins and last.get("thought") == part.get("thought"):
+                last.update(part, text=last["text"] + part["text"])
+            else:
+                parts.append(dict(part))
+        candidates[0]["content"]["parts"] = parts
     return merged

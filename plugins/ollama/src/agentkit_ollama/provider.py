@@ -3,19 +3,33 @@
 
 Listing uses plain httpx (see ``listing``); the LangChain integration is imported only when the
 first chat model is built.
+
+Thinking: a model whose ``/api/show`` capabilities include ``thinking`` is sent ``think``
+(:meth:`OllamaProvider.reasoning`), and ChatOllama is built with the same value as its
+``reasoning``, which is what makes it keep ``message.thinking`` (as
+``additional_kwargs["reasoning_content"]``, a LangChain reasoning block): without it, ChatOllama
+drops the thinking a thinking model does by default.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from agentkit import AgentKitError, ChatParams, Model, Provider
+from agentkit import AgentKitError, ChatParams, Model, Provider, nearest_effort
 from agentkit_ollama.settings import OllamaSettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from agentkit_ollama.listing import ModelInfo
+
+
+LEVEL_FAMILIES = ("gptoss", "gpt-oss")
+"""Model families that take ``think`` as a level only (``details.family`` of gpt-oss; the server
+checks the same two names before it parses a model's output as harmony)."""
+
+THINK_LEVELS = ("low", "medium", "high")
+"""The levels gpt-oss takes (Ollama's ``"max"`` is ``"high"`` for it)."""
 
 
 class OllamaProvider(Provider):
@@ -28,14 +42,17 @@ class OllamaProvider(Provider):
 
     def __init__(self, settings: OllamaSettings) -> None:
         super().__init__(settings)
-        self._model_info: dict[str, ModelInfo] = {}
+        self._model_info: dict[str, ModelInfo] = {}  # by digest
+        self._listed: dict[str, Model] = {}  # by name with its tag, from the last listing
 
     async def list_models(self) -> list[Model]:
         from agentkit import http
         from agentkit_ollama.listing import list_pulled_models
 
         async with http.client(self, headers=self.settings.request_headers()) as client:
-            return await list_pulled_models(client, self.settings.base_url, self._model_info)
+            models = await list_pulled_models(client, self.settings.base_url, self._model_info)
+        self._listed = {_tagged(model.id): model for model in models}
+        return models
 
     def choose_default(self, models: list[Model]) -> tuple[str | None, str | None]:
         """``OLLAMA_MODEL`` when it is pulled, else the first pulled model, with a notice."""
@@ -51,6 +68,23 @@ class OllamaProvider(Provider):
             f"run `ollama pull {configured}` to use it."
         )
 
+    def reasoning(self, model: str, effort: str | None) -> dict[str, Any] | None:
+        """``{"think": ...}`` for a model the listing says can think, ``None`` (nothing sent)
+        for any other: asking a model that cannot think to think is a 400.
+
+        Unset effort sends ``true``, which is what the server assumes when ``think`` is left
+        out, said out loud so that ChatOllama keeps the thinking. gpt-oss takes a level and
+        cannot stop thinking, so "none" and "minimal" become "low"; other thinking models
+        take a boolean: "none" is false, every other effort true."""
+        listed = self._listed.get(_tagged(model))
+        if listed is None or "thinking" not in listed.capabilities:
+            return None
+        if listed.details.get("family") in LEVEL_FAMILIES:
+            think: bool | str = True if effort is None else nearest_effort(effort, THINK_LEVELS)
+        else:
+            think = effort != "none"
+        return {"think": think}
+
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
         """A ChatOllama on the provider's shared connection pool (``agentkit.http``): a new
         parameter costs a few objects, not a TLS context and a pool of its own."""
@@ -61,10 +95,12 @@ class OllamaProvider(Provider):
         extra = {}
         if self.settings.keep_alive is not None:  # otherwise the server's default applies
             extra["keep_alive"] = self.settings.keep_alive
+        think = (self.reasoning(model, params.reasoning_effort) or {}).get("think")
         # ChatOllama makes no retries of its own; the host retries.
         return ChatOllama(
             model=model,
             base_url=self.settings.base_url,
+            reasoning=think,
             temperature=params.temperature,
             num_predict=params.max_tokens,
             top_p=params.top_p,

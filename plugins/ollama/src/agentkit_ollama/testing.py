@@ -5,13 +5,31 @@ It speaks ``GET /api/tags``, ``POST /api/show``, ``GET /api/version``, ``GET /ap
 ``POST /api/chat``: streamed as NDJSON (``application/x-ndjson``, one JSON object a line, the last
 with ``"done": true``, ``done_reason`` and token counts) or, with ``"stream": false``, one JSON
 object. Errors are Ollama's ``{"error": "..."}`` bodies: 404 for a model that is not pulled, 400
-for a model that cannot chat or cannot use tools. With ``required_headers`` set it behaves like an
-authenticating proxy in front of Ollama and answers 401 without them.
+for a model that cannot chat, use tools or think, and for a ``think`` value Ollama cannot read.
+With ``required_headers`` set it behaves like an authenticating proxy in front of Ollama and
+answers 401 without them.
 
-Knobs, settable at any time: ``reply``, ``first_token_delay``, ``token_delay``, ``fail(...)``,
-``cut_after``, ``models``, ``tool_call``, ``required_headers`` and ``show_delay``. Every request
-is recorded in ``requests``; streams the client abandons are counted in ``disconnects``;
-``peak_shows`` is the most ``/api/show`` requests answered at once.
+Knobs, settable at any time: ``reply``, ``thinking`` (what a thinking model thinks before it
+answers), ``first_token_delay``, ``token_delay``, ``fail(...)``, ``cut_after``, ``models``,
+``tool_call``, ``required_headers`` and ``show_delay``.
+
+Thinking follows the server's rules (github.com/ollama/ollama at fb30760, Aug 2026):
+
+- ``think`` is a boolean or ``"low"``, ``"medium"``, ``"high"``, ``"max"``; anything else is a 400
+  before the model is even looked up, worded as ``api.ThinkValue.UnmarshalJSON`` words it
+  (api/types.go);
+- a model with the ``thinking`` capability thinks when ``think`` is left out (the server sets it
+  to true, server/routes.go ChatHandler); a model without it answers a ``think`` that asks for
+  thinking (true or a level) with 400 ``"<model>" does not support thinking``, and takes false;
+- gpt-oss (family ``gptoss``) always thinks: its harmony parser separates the analysis channel
+  whatever ``think`` says; true/false are ignored (docs/capabilities/thinking.mdx);
+- the thinking streams as ``message.thinking`` lines (``content`` empty) before the answer's
+  ``message.content``; ``num_predict`` bounds thinking and answer together, and ``eval_count``
+  counts both (Ollama reports no separate thinking count);
+- ``"stream": false`` answers one object whose message carries the whole ``thinking``.
+
+Every request is recorded in ``requests``; streams the client abandons are counted in
+``disconnects``; ``peak_shows`` is the most ``/api/show`` requests answered at once.
 """
 
 from __future__ import annotations
@@ -88,7 +106,8 @@ class OllamaModel:
 
 
 def default_models() -> list[OllamaModel]:
-    """A small local library: a chat model with tools, one with vision, an embedding model."""
+    """A small local library: a chat model with tools, one with vision, two that think (qwen3
+    takes ``think`` as true/false, gpt-oss as a level), an embedding model."""
     return [
         OllamaModel("qwen:7b", size=4_511_151_022, capabilities=["completion"]),
         OllamaModel(
@@ -104,6 +123,23 @@ def default_models() -> list[OllamaModel]:
             family="gemma3",
             parameter_size="4.3B",
             capabilities=["completion", "vision"],
+        ),
+        OllamaModel(
+            "qwen3:8b",
+            size=5_225_387_923,
+            family="qwen3",
+            parameter_size="8.2B",
+            capabilities=["completion", "tools", "thinking"],
+            context_length=40960,
+        ),
+        OllamaModel(
+            "gpt-oss:20b",
+            size=13_780_173_839,
+            family="gptoss",
+            parameter_size="20.9B",
+            quantization_level="MXFP4",
+            capabilities=["completion", "tools", "thinking"],
+            context_length=131072,
         ),
         OllamaModel(
             "nomic-embed-text:latest",
@@ -221,6 +257,9 @@ class OllamaEmulator(Emulator):
         body = record["json"]
         if not isinstance(body, dict):
             return JSONResponse({"error": "invalid JSON body"}, 400)
+        think = body.get("think")
+        if (problem := _think_problem(think)) is not None:
+            return JSONResponse({"error": problem}, 400)
         name = str(body.get("model") or "")
         model = self.find(name)
         if not name:
@@ -229,6 +268,8 @@ class OllamaEmulator(Emulator):
             return JSONResponse(
                 {"error": f"model {json.dumps(name)} not found, try pulling it first"}, 404
             )
+        if think not in (None, False) and "thinking" not in model.capabilities:
+            return JSONResponse({"error": f"{json.dumps(name)} does not support thinking"}, 400)
         if "completion" not in model.capabilities:
             return JSONResponse({"error": f"{json.dumps(name)} does not support chat"}, 400)
         if body.get("tools") and "tools" not in model.capabilities:
@@ -236,40 +277,68 @@ class OllamaEmulator(Emulator):
                 {"error": f"registry.ollama.ai/library/{full_name(name)} does not support tools"},
                 400,
             )
-        lines = self._answer(name, body)
+        lines = self._answer(name, model, body)
         if body.get("stream", True) is False:
             return JSONResponse(_merge(lines))
         return self.stream(lines, _ndjson, "application/x-ndjson")
 
     # --- answers -------------------------------------------------------------------
 
-    def _answer(self, name: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    def _answer(self, name: str, model: OllamaModel, body: dict[str, Any]) -> list[dict[str, Any]]:
         """The chat response lines for this request, as the knobs say."""
         if not body.get("messages"):  # Ollama loads the model and answers with nothing
             return [_line(name, "", done=True, done_reason="load")]
         prompt_tokens = max(1, len(json.dumps(body["messages"])) // 4)
+        thoughts = tokens_of(self.thinking) if _thinks(model, body.get("think")) else []
+        tokens = [("thinking", token) for token in thoughts]
+        calls = []
         if self.tool_call:
             calls = self.tool_call if isinstance(self.tool_call, list) else [self.tool_call]
-            message_lines = [_line(name, "", tool_calls=[_tool_call(c) for c in calls])]
-            reason, generated = "stop", len(calls)
         else:
-            tokens = tokens_of(self.reply)
-            limit = (body.get("options") or {}).get("num_predict")
-            reason = "stop"
-            if isinstance(limit, int) and 0 <= limit < len(tokens):
-                tokens, reason = tokens[:limit], "length"
-            message_lines = [_line(name, token) for token in tokens]
-            generated = len(tokens)
+            tokens += [("content", token) for token in tokens_of(self.reply)]
+        limit = (body.get("options") or {}).get("num_predict")
+        reason = "stop"
+        if isinstance(limit, int) and 0 <= limit < len(tokens):
+            tokens, reason = tokens[:limit], "length"
+        lines = [
+            _line(name, "", thinking=token) if kind == "thinking" else _line(name, token)
+            for kind, token in tokens
+        ]
+        if calls:
+            lines.append(_line(name, "", tool_calls=[_tool_call(c) for c in calls]))
         final = _line(name, "", done=True, done_reason=reason)
         final.update(
             total_duration=1_234_567_890,
             load_duration=12_345_678,
             prompt_eval_count=prompt_tokens,
             prompt_eval_duration=123_456_789,
-            eval_count=generated,
+            eval_count=len(tokens) + len(calls),  # the thinking counts too
             eval_duration=987_654_321,
         )
-        return [*message_lines, final]
+        return [*lines, final]
+
+
+THINK_LEVELS = ("high", "medium", "low", "max")
+
+
+def _think_problem(think: Any) -> str | None:
+    """Ollama's 400 message for a ``think`` value it cannot read, else ``None``."""
+    if think is None or isinstance(think, bool):
+        return None
+    levels = '"high", "medium", "low", "max", true, or false'
+    if not isinstance(think, str):
+        return f"think must be a boolean or string ({levels})"
+    if think not in THINK_LEVELS:
+        return f"invalid think value: {json.dumps(think)} (must be {levels})"
+    return None
+
+
+def _thinks(model: OllamaModel, think: Any) -> bool:
+    """Whether ``model`` thinks for a request's ``think``: a model with the capability thinks
+    unless told false; gpt-oss always thinks."""
+    if "thinking" not in model.capabilities:
+        return False
+    return model.family in ("gptoss", "gpt-oss") or think is not False
 
 
 def _ndjson(line: dict[str, Any]) -> bytes:
@@ -280,6 +349,8 @@ def _line(name: str, content: str, *, done: bool = False, **extra: Any) -> dict[
     message: dict[str, Any] = {"role": "assistant", "content": content}
     if "tool_calls" in extra:
         message["tool_calls"] = extra.pop("tool_calls")
+    if "thinking" in extra:
+        message["thinking"] = extra.pop("thinking")
     created = datetime.fromtimestamp(time.time(), UTC).isoformat().replace("+00:00", "Z")
     return {"model": name, "created_at": created, "message": message, "done": done, **extra}
 
@@ -299,5 +370,8 @@ def _merge(lines: list[dict[str, Any]]) -> dict[str, Any]:
     calls = [c for line in lines for c in line["message"].get("tool_calls", [])]
     if calls:
         message["tool_calls"] = calls
+    thinking = "".join(line["message"].get("thinking", "") for line in lines)
+    if thinking:
+        message["thinking"] = thinking
     merged["message"] = message
     return merged

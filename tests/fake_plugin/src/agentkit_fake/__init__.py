@@ -35,6 +35,15 @@ class Script:
     fail_after: tuple[int, BaseException] | None = None
     stall_after: int | None = None
     """Chunks a stream sends before it falls silent for good."""
+    reasoning: Any = None
+    """What ``reasoning()`` returns for an effort (a function of the effort), or an exception it
+    raises."""
+    opaque: Any = None
+    """What ``opaque_reasoning()`` returns for the whole answer (a function of the message), or
+    an exception it raises."""
+    restored: list[tuple[AIMessage, Any]] = field(default_factory=list)
+    """Each ``restore_reasoning()`` call: the message and the values it was given."""
+    restore_error: BaseException | None = None
     list_calls: int = 0
     builds: int = 0
     calls: list[dict[str, Any]] = field(default_factory=list)
@@ -110,6 +119,24 @@ class FakeProvider(Provider):
             raise agentkit.ModelNotFound(f"The fake provider has no model {model!r}.")
         script.builds += 1
         return ScriptedChatModel(messages=iter([]), params=params.model_dump(exclude_none=True))
+
+    def reasoning(self, model: str, effort: str | None) -> dict[str, Any] | None:
+        if isinstance(script.reasoning, BaseException):
+            raise script.reasoning
+        return script.reasoning(effort) if script.reasoning else None
+
+    def opaque_reasoning(self, message: AIMessage) -> agentkit.OpaqueReasoning | None:
+        if isinstance(script.opaque, BaseException):
+            raise script.opaque
+        return script.opaque(message) if script.opaque else None
+
+    def restore_reasoning(
+        self, model: str, message: AIMessage, opaque: agentkit.OpaqueReasoning
+    ) -> AIMessage:
+        script.restored.append((message, opaque))
+        if script.restore_error is not None:
+            raise script.restore_error
+        return message.model_copy(update={"additional_kwargs": {"restored": opaque.message}})
 
 
 def usage_chunk(input_tokens: int, output_tokens: int) -> AIMessageChunk:

@@ -1,7 +1,9 @@
 // Chat runs: send the conversation to the host as an AG-UI RunAgentInput and fold the streamed
-// events into the answer. Also Stop, Retry and New chat.
+// events into the answer: its thinking, text, tool calls and the opaque reasoning to send back.
+// Also Stop, Retry and New chat.
 
 import { HttpError, NetworkError, runAgent } from "./api.js";
+import { chosenEffort } from "./effort.js";
 import { currentModel, newId, state, update } from "./state.js";
 
 /** Add the person's message and run the agent on the conversation. */
@@ -37,9 +39,14 @@ async function run() {
     provider: state.provider,
     model: currentModel(),
     status: "streaming",
+    thinking: null, // {text, ms: time spent thinking, since: when the open span began, or null}
     tools: [],
   };
   const controller = new AbortController();
+  const forwardedProps = { provider: answer.provider };
+  if (answer.model) forwardedProps.model = answer.model;
+  const effort = chosenEffort();
+  if (effort) forwardedProps.params = { reasoning_effort: effort };
   const input = {
     threadId: state.threadId,
     runId: newId(),
@@ -48,9 +55,7 @@ async function run() {
     messages: history(),
     tools: [],
     context: [],
-    forwardedProps: answer.model
-      ? { provider: answer.provider, model: answer.model }
-      : { provider: answer.provider },
+    forwardedProps,
   };
   update({ messages: [...state.messages, answer], running: { controller, messageId: answer.id } });
 
@@ -71,15 +76,66 @@ async function run() {
       fail(answer.id, { code: "internal_error", message: String(error.message || error) });
     }
   } finally {
+    stopThinking(answer.id);
     update({ running: null });
   }
 }
 
-/** The messages the model sees: what the person said and the answers' text. */
+/**
+ * The conversation for the next run, as AG-UI messages: what the person said, and each answer's
+ * text and tool calls with the opaque reasoning its provider asked to get back (`encryptedValue`,
+ * from REASONING_ENCRYPTED_VALUE). The thinking text is not sent: the host never shows reasoning
+ * messages to the model, and a provider that needs its reasoning back gets it through those
+ * values (the host drops the values of another provider when the conversation switched).
+ */
 function history() {
-  return state.messages
-    .filter((message) => ["user", "assistant"].includes(message.role) && message.content)
-    .map(({ id, role, content }) => ({ id, role, content }));
+  return state.messages.flatMap((message) => {
+    if (message.role === "assistant") return answerMessages(message);
+    if (message.role !== "user" || !message.content) return [];
+    return [{ id: message.id, role: "user", content: message.content }];
+  });
+}
+
+const NOT_RUN = "Not run: this chat page cannot run tools.";
+
+/** An answer as AG-UI messages: the assistant message, then a result for each of its tool calls.
+ * Providers reject a tool call left unanswered and this page runs no tools, so each result says
+ * so. A call cut off before its arguments were complete is left out. */
+function answerMessages(answer) {
+  const calls = (answer.tools || []).filter((call) => isObject(call.args || "{}"));
+  if (!answer.content && !calls.length) return [];
+  // Fields left undefined are not sent: JSON.stringify drops them.
+  const message = {
+    id: answer.id,
+    role: "assistant",
+    content: answer.content || undefined,
+    encryptedValue: answer.encryptedValue,
+    toolCalls: calls.length
+      ? calls.map((call) => ({
+          id: call.id,
+          type: "function",
+          function: { name: call.name, arguments: call.args || "{}" },
+          encryptedValue: call.encryptedValue,
+        }))
+      : undefined,
+  };
+  const results = calls.map((call) => ({
+    id: `${call.id}-result`,
+    role: "tool",
+    toolCallId: call.id,
+    content: NOT_RUN,
+  }));
+  return [message, ...results];
+}
+
+/** Whether `json` is a JSON object (a tool call's arguments as the host accepts them). */
+function isObject(json) {
+  try {
+    const value = JSON.parse(json);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** Fold one AG-UI event into the answer. Returns true when the run has ended. */
@@ -88,14 +144,42 @@ function apply(id, event) {
   switch (event.type) {
     case "RUN_STARTED": {
       const metadata = event.metadata || {};
-      patch(id, { provider: metadata.provider || answer.provider, model: metadata.model || answer.model });
+      patch(id, {
+        provider: metadata.provider || answer.provider,
+        model: metadata.model || answer.model,
+        reasoning: metadata.reasoning || null, // {effort, sent}: what was asked and sent upstream
+      });
       return false;
     }
+    case "REASONING_START": {
+      // Spans of one answer share one Thinking block: their text joined, their time added up.
+      const thinking = answer.thinking || { text: "", ms: 0, since: null };
+      const text = thinking.text ? `${thinking.text}\n\n` : "";
+      patch(id, { thinking: { ...thinking, text, since: Date.now() } });
+      return false;
+    }
+    case "REASONING_MESSAGE_CONTENT": {
+      const thinking = answer.thinking || { text: "", ms: 0, since: Date.now() };
+      patch(id, { thinking: { ...thinking, text: thinking.text + (event.delta || "") } });
+      return false;
+    }
+    case "REASONING_END":
+      stopThinking(id);
+      return false;
+    case "REASONING_ENCRYPTED_VALUE":
+      keepEncrypted(answer, event);
+      return false;
+    case "TEXT_MESSAGE_START":
+      patch(id, { hostId: answer.hostId || event.messageId });
+      return false;
     case "TEXT_MESSAGE_CONTENT":
       patch(id, { content: answer.content + (event.delta || "") });
       return false;
     case "TOOL_CALL_START":
-      patch(id, { tools: [...answer.tools, { id: event.toolCallId, name: event.toolCallName, args: "" }] });
+      patch(id, {
+        hostId: answer.hostId || event.parentMessageId,
+        tools: [...answer.tools, { id: event.toolCallId, name: event.toolCallName, args: "" }],
+      });
       return false;
     case "TOOL_CALL_ARGS":
       patch(id, {
@@ -111,7 +195,27 @@ function apply(id, event) {
       fail(id, { code: event.code || "internal_error", message: event.message });
       return true;
     default:
-      return false; // TEXT_MESSAGE_START/END, TOOL_CALL_END and others change nothing shown.
+      return false; // TEXT_MESSAGE_END, TOOL_CALL_END and others change nothing shown.
+  }
+}
+
+/** Close the answer's open thinking span, adding its time to the total. */
+function stopThinking(id) {
+  const thinking = state.messages.find((message) => message.id === id)?.thinking;
+  if (!thinking || thinking.since === null) return;
+  patch(id, { thinking: { ...thinking, ms: thinking.ms + Date.now() - thinking.since, since: null } });
+}
+
+/** Keep an opaque value on what it belongs to: the answer (subtype "message", named by the id
+ * the host streamed the answer under) or one of its tool calls. Others are ignored. */
+function keepEncrypted(answer, { subtype, entityId, encryptedValue }) {
+  if (typeof encryptedValue !== "string") return;
+  if (subtype === "message" && entityId === answer.hostId) {
+    patch(answer.id, { encryptedValue });
+  } else if (subtype === "tool-call" && answer.tools.some((call) => call.id === entityId)) {
+    patch(answer.id, {
+      tools: answer.tools.map((call) => (call.id === entityId ? { ...call, encryptedValue } : call)),
+    });
   }
 }
 
@@ -125,7 +229,7 @@ function patch(id, changes) {
 function fail(id, error) {
   const answer = state.messages.find((message) => message.id === id);
   const entry = { id: newId(), role: "error", provider: answer.provider, model: answer.model, ...error };
-  const partial = answer.content || answer.tools.length;
+  const partial = answer.content || answer.tools.length || answer.thinking;
   update({
     messages: state.messages.flatMap((message) => {
       if (message.id !== id) return [message];
@@ -137,7 +241,7 @@ function fail(id, error) {
 /** The stream ended without RUN_FINISHED or RUN_ERROR: keep what arrived and say it was cut. */
 function cut(id) {
   const answer = state.messages.find((message) => message.id === id);
-  if (answer.content || answer.tools.length) {
+  if (answer.content || answer.tools.length || answer.thinking) {
     patch(id, { status: "cut" });
     update({ messages: [...state.messages, { id: newId(), role: "error", code: "stream_cut" }] });
   } else {

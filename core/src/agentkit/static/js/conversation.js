@@ -1,5 +1,6 @@
-// The conversation view: user messages, streamed answers rendered as safe Markdown, tool calls,
-// and errors with their meaning and what to do. Each answer names its provider and model.
+// The conversation view: user messages, streamed answers rendered as safe Markdown with their
+// thinking folded above them, tool calls, and errors with their meaning and what to do. Each
+// answer names its provider and model.
 
 import { el, sentence } from "./dom.js";
 import { explain } from "./errors.js";
@@ -17,9 +18,13 @@ const NOTES = {
 /** Render the conversation into `log`; `onRetry()` runs from an error's Retry button. */
 export function mountConversation(log, { onRetry }) {
   const rendered = new Map(); // message id -> {signature, node}
+  const unfolded = new Map(); // message id -> whether the person opened its Thinking block
   let scheduled = false;
 
   log.addEventListener("click", (event) => {
+    // Remember a Thinking block the person opened or closed, so streaming keeps it that way.
+    const summary = event.target.closest(".thinking > summary");
+    if (summary) unfolded.set(summary.closest(".message").dataset.id, !summary.parentNode.open);
     const button = event.target.closest("button");
     if (!button) return;
     if (button.classList.contains("retry")) onRetry();
@@ -43,12 +48,13 @@ export function mountConversation(log, { onRetry }) {
       const signature = JSON.stringify([message, last && !state.running, state.providers.length]);
       const known = rendered.get(message.id);
       if (known && known.signature === signature) return known.node;
-      const node = messageNode(message, last && !state.running);
+      const node = messageNode(message, last && !state.running, unfolded.get(message.id));
       rendered.set(message.id, { signature, node });
       return node;
     });
     const ids = new Set(state.messages.map((message) => message.id));
     for (const id of rendered.keys()) if (!ids.has(id)) rendered.delete(id);
+    for (const id of unfolded.keys()) if (!ids.has(id)) unfolded.delete(id);
     if (!nodes.length) nodes.push(welcome());
     // Replace only what changed, so selections and focus elsewhere survive streaming.
     if (nodes.length !== log.children.length || nodes.some((node, i) => log.children[i] !== node)) {
@@ -67,7 +73,7 @@ function welcome() {
   );
 }
 
-function messageNode(message, canRetry) {
+function messageNode(message, canRetry, unfolded) {
   if (message.role === "user") {
     return el(
       "article",
@@ -76,14 +82,15 @@ function messageNode(message, canRetry) {
     );
   }
   if (message.role === "error") return errorNode(message, canRetry);
-  return answerNode(message);
+  return answerNode(message, unfolded);
 }
 
-function answerNode(message) {
+function answerNode(message, unfolded) {
   const streaming = message.status === "streaming";
-  const body = el("div", { class: "markdown" });
+  const thinkingNow = streaming && message.thinking?.since != null;
+  const body = el("div", { class: "markdown answer-text" });
   body.append(renderMarkdown(message.content || ""));
-  if (streaming) lastBlock(body).append(el("span", { class: "cursor", "aria-hidden": "true" }));
+  if (streaming && !thinkingNow) lastBlock(body).append(cursor());
   return el(
     "article",
     {
@@ -94,10 +101,41 @@ function answerNode(message) {
       "aria-label": `Answer from ${origin(message)}`,
     },
     meta(message),
+    thinkingNode(message.thinking, thinkingNow, unfolded),
     body,
     (message.tools || []).map(toolCall),
     NOTES[message.status] ? el("p", { class: "message-note" }, NOTES[message.status]) : null,
   );
+}
+
+/**
+ * The answer's thinking as a disclosure: open while the model thinks, folded once the answer
+ * comes (unless the person chose otherwise), its summary saying how long it took. The text is
+ * model output, rendered through the safe Markdown renderer like the answer.
+ */
+function thinkingNode(thinking, live, unfolded) {
+  if (!thinking) return null;
+  const text = el("div", { class: "markdown thinking-text" });
+  text.append(renderMarkdown(thinking.text));
+  if (live) lastBlock(text).append(cursor());
+  return el(
+    "details",
+    { class: "thinking", open: unfolded ?? live, "data-state": live ? "thinking" : "done" },
+    el("summary", {}, live ? "Thinking…" : `Thought for ${duration(thinking.ms)}`),
+    text,
+  );
+}
+
+/** "less than a second", "12 s", "2 min 5 s". */
+function duration(ms) {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 1) return "less than a second";
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+function cursor() {
+  return el("span", { class: "cursor", "aria-hidden": "true" });
 }
 
 /** Where the streaming cursor goes: the end of the answer's last paragraph, item or code. */
@@ -118,6 +156,7 @@ function origin(message) {
 
 function meta(message) {
   const usage = message.usage;
+  const effort = message.reasoning?.effort;
   return el(
     "div",
     { class: "message-meta" },
@@ -126,7 +165,14 @@ function meta(message) {
     usage && usage.outputTokens != null
       ? el("span", { class: "usage", title: "Tokens in → out" }, `${usage.inputTokens ?? "?"} → ${usage.outputTokens} tokens`)
       : null,
+    effort ? el("span", { class: "effort", title: sentTitle(message.reasoning) }, `effort: ${effort}`) : null,
   );
+}
+
+/** What the provider was sent for the asked effort, e.g. `Sent upstream: {"think":"high"}`. */
+function sentTitle({ sent }) {
+  if (sent) return `Sent upstream: ${JSON.stringify(sent)}`;
+  return "Nothing sent upstream: the model does not reason, or its default applies";
 }
 
 function toolCall(call) {

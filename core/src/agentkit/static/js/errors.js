@@ -37,6 +37,10 @@ const ERRORS = {
     "The provider answered with an error.",
     "Retry in a moment; if it persists, check the provider's status.",
   ],
+  no_answer: [
+    "The model thought but gave no answer.",
+    "Retry, or pick a lower reasoning effort; its token limit may have been spent on thinking.",
+  ],
   invalid_request: [
     "The request was not valid for this provider or model.",
     "Try another model, or start a new chat.",

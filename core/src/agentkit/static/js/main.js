@@ -6,6 +6,7 @@ import { newChat, retry, send, stop } from "./chat.js";
 import { mountComposer } from "./composer.js";
 import { mountConversation } from "./conversation.js";
 import { el, sentence } from "./dom.js";
+import { mountEffort } from "./effort.js";
 import { explain } from "./errors.js";
 import { providerIcon } from "./icons.js";
 import { mountModels } from "./models.js";
@@ -21,6 +22,9 @@ mountProviders($("provider-list"), chooseProvider);
 mountModels(
   { status: $("model-status"), filter: $("model-filter"), list: $("model-list"), refresh: $("refresh-models") },
   { onChoose: chooseModel, onRefresh: () => loadModels(state.provider, { refresh: true }) },
+);
+mountEffort({ panel: $("effort-panel"), select: $("effort-select") }, (reasoningEffort) =>
+  update({ reasoningEffort }),
 );
 mountAgents(
   { panel: $("agent-panel"), select: $("agent-select"), description: $("agent-description") },

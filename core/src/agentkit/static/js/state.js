@@ -5,6 +5,9 @@
 
 const STORAGE_KEY = "agentkit.page.v1";
 
+/** The reasoning efforts a run can ask for (forwardedProps.params.reasoning_effort), least first. */
+export const EFFORTS = ["none", "minimal", "low", "medium", "high"];
+
 const listeners = new Set();
 
 export const state = {
@@ -17,9 +20,12 @@ export const state = {
   provider: null,
   modelByProvider: {}, // providerId -> model id last chosen for it
   agent: "chat",
+  reasoningEffort: "", // one of EFFORTS, or "" for the provider's default
   // The conversation, saved.
   threadId: newId(),
-  messages: [], // [{id, role: "user"|"assistant"|"error", content, provider, model, ...}]
+  // [{id, role: "user"|"assistant"|"error", content, provider, model, ...}]; an answer also has
+  // `thinking` {text, ms, since}, `tools` [{id, name, args, encryptedValue}], `encryptedValue`.
+  messages: [],
   // The run in progress, if any (not saved).
   running: null, // {controller, messageId}
 };
@@ -48,6 +54,13 @@ export function currentModel() {
   return state.provider ? state.modelByProvider[state.provider] || null : null;
 }
 
+/** The chosen model's entry in its provider's listing ({id, capabilities, ...}), or null. */
+export function currentModelInfo() {
+  const listing = state.models[state.provider];
+  const id = currentModel();
+  return (listing?.list || []).find((model) => model.id === id) || null;
+}
+
 /** The selected provider's entry, or null. */
 export function currentProvider() {
   return state.providers.find((p) => p.id === state.provider) || null;
@@ -65,6 +78,7 @@ export function restore() {
   state.provider = typeof saved.provider === "string" ? saved.provider : null;
   state.modelByProvider = saved.modelByProvider || {};
   state.agent = saved.agent || "chat";
+  state.reasoningEffort = EFFORTS.includes(saved.reasoningEffort) ? saved.reasoningEffort : "";
   state.threadId = saved.threadId || state.threadId;
   // A run cut short by the reload stays as it was, marked as interrupted.
   state.messages = Array.isArray(saved.messages)
@@ -73,11 +87,11 @@ export function restore() {
 }
 
 function save() {
-  const { provider, modelByProvider, agent, threadId, messages } = state;
+  const { provider, modelByProvider, agent, reasoningEffort, threadId, messages } = state;
   try {
     localStorage.setItem(
       STORAGE_KEY,
-      JSON.stringify({ provider, modelByProvider, agent, threadId, messages }),
+      JSON.stringify({ provider, modelByProvider, agent, reasoningEffort, threadId, messages }),
     );
   } catch {
     // Storage full or disabled: the page still works, it just forgets on reload.

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 from collections.abc import Callable
 
 from langchain_core.messages import AIMessageChunk
 
 from agentkit.events import EventTranslator
+from bench.stats import alternating_medians
 
 
 def text_chunks(n: int) -> list[AIMessageChunk]:
@@ -74,17 +74,12 @@ def main() -> None:
         "blocks": lambda: translate(block_chunks(args.chunks), False),
         "blocks, kept": lambda: translate(block_chunks(args.chunks), True),
     }
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(args.rounds):
-        for name, case in cases.items():
-            times[name].append(case())
+    medians = alternating_medians(cases, args.rounds)
     load = os.getloadavg()
     print(f"{args.chunks} chunks per answer, {args.rounds} rounds; load average {load[0]:.2f}")
-    base = statistics.median(times["text"])
-    for name, samples in times.items():
-        median = statistics.median(samples)
+    for name, median in medians.items():
         per_chunk = median / args.chunks * 1e6
-        print(f"  {name:<18} {per_chunk:7.1f} us/chunk  x{median / base:5.2f}")
+        print(f"  {name:<18} {per_chunk:7.1f} us/chunk  x{median / medians['text']:5.2f}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from typing import Any
 
 from bench.load import LoadResult
@@ -52,3 +53,16 @@ def spread(values: list[float | None]) -> str:
     if len(present) < 2:
         return ""
     return f"{min(present):g}-{max(present):g}"
+
+
+def alternating_medians(cases: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """The median of each case's measurement over ``rounds`` rounds that run every case in turn,
+    so that a noisy machine slows them alike, after one unmeasured run of each (imports, caches).
+    """
+    for case in cases.values():
+        case()
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, case in cases.items():
+            samples[name].append(case())
+    return {name: statistics.median(values) for name, values in samples.items()}

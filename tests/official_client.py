@@ -44,10 +44,10 @@ def run_agent(
     tools: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Run the agent at ``url`` with the official client, offering ``tools``; returns the event
-    types it saw (``events``), the ``text``, the ``reasoning``, RUN_STARTED's ``metadata``, the
-    RUN_ERROR (``error``) and the new messages (``newMessages``, with the ``encryptedValue``s it
-    keeps), or ``failed`` with the client's own complaint (its verifier rejecting the stream, an
-    HTTP error status)."""
+    types it saw (``events``), the events as the client parsed them (``all``), the ``text``, the
+    ``reasoning``, RUN_STARTED's ``metadata``, the RUN_ERROR (``error``) and the new messages
+    (``newMessages``, with the ``encryptedValue``s it keeps), or ``failed`` with the client's own
+    complaint (its verifier rejecting the stream, an HTTP error status)."""
     spec = {
         "messages": messages,
         "forwardedProps": forwarded_props,

@@ -31,3 +31,16 @@ def test_a_quick_listing_benchmark_reports_its_figures(tmp_path):
     assert figures["listing"]["states"] == {"ollama": "ready"}
     assert figures["listing"]["hanging"]["states"] == {"ollama": "error"}
     assert figures["memory"]["streams_open"] == figures["memory"]["streams"]
+
+
+def test_the_media_benchmark_reports_every_case():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.media", "--turns", "2", "--rounds", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    cases = [line.strip().split("  ")[0] for line in result.stdout.splitlines()[1:]]
+    assert cases == ["text", "image 1 MB", "image 10 MB", "text x10"]

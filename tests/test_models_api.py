@@ -56,6 +56,11 @@ def test_models_lists_providers_and_models_in_the_documented_shape(host, script)
         "available": True,
         "provider": "fake",
         "capabilities": [],
+        "context_window": None,
+        "max_output_tokens": None,
+        "context_in_effect": None,
+        "unsupported_params": [],
+        "sources": {},
         "details": {},
     }
     assert [m["id"] for m in body["models"]] == ["echo", "big"]

@@ -9,11 +9,7 @@ import pytest
 
 from agentkit.app import create_app
 from agentkit.testing import answer_message, chat, error_of, run_input, serve
-from agentkit_azure_openai.testing import DEFAULT_KEY as AZURE_KEY
-from agentkit_azure_openai.testing import AzureOpenAIEmulator
-from agentkit_gemini.testing import DEFAULT_KEY as GEMINI_KEY
-from agentkit_gemini.testing import GeminiEmulator
-from agentkit_ollama.testing import OllamaEmulator
+from tests.upstreams import first_party
 
 THOUGHT = "The user wants the weather, so I should look it up."
 WEATHER = {
@@ -27,25 +23,9 @@ WEATHER = {
 def upstreams(monkeypatch) -> Iterator[dict[str, object]]:
     """The three emulators, thinking ``THOUGHT``, and the host's environment pointing at them
     (Azure on the Responses API, with a gpt-5-mini deployment ``thinker``)."""
-    emulators = {
-        "ollama": OllamaEmulator(reply="Ollama here."),
-        "gemini": GeminiEmulator(reply="Gemini here."),
-        "azure-openai": AzureOpenAIEmulator(reply="Azure here."),
-    }
-    for emulator in emulators.values():
-        emulator.thinking = THOUGHT
-    with (
-        serve(emulators["ollama"].app) as ollama_url,
-        serve(emulators["gemini"].app) as gemini_url,
-        serve(emulators["azure-openai"].app) as azure_url,
-    ):
-        env = {
-            "OLLAMA_BASE_URL": ollama_url,
-            "GEMINI_API_KEY": GEMINI_KEY,
-            "GEMINI_BASE_URL": gemini_url,
-            "AZURE_OPENAI_ENDPOINT": azure_url,
-            "AZURE_OPENAI_API_KEY": AZURE_KEY,
-            "AZURE_OPENAI_DEPLOYMENT": "chat",
+    replies = {"ollama": "Ollama here.", "gemini": "Gemini here.", "azure-openai": "Azure here."}
+    with first_party(replies, THOUGHT) as (emulators, env):
+        env |= {
             "AZURE_OPENAI_DEPLOYMENTS": "thinker=gpt-5-mini,reasoner=o3-mini",
             "AZURE_OPENAI_API": "responses",
         }

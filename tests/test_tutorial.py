@@ -65,7 +65,7 @@ def test_the_plugin_built_from_the_tutorials_text_passes_its_tests(tmp_path):
 def test_the_helpers_page_names_everything_a_plugin_may_import():
     import agentkit
     import agentkit.testing
-    from agentkit import http, translation
+    from agentkit import http, profiles, translation
     from agentkit.testing import plugin
 
     modules = {
@@ -73,6 +73,7 @@ def test_the_helpers_page_names_everything_a_plugin_may_import():
         agentkit.testing: agentkit.testing.__all__,
         http: ["shared_transport", "client", "get_json", "tls_context", "timeout", "limits"],
         translation: ["error_answer", "ErrorAnswer", "read_error_body", "cause_chain"],
+        profiles: ["profile", "fill", "capabilities_of", "SOURCE"],
         plugin: ["agentkit_env", "agentkit_host", "start_host", "isolate", "HOST_ENV"],
     }
     page = (REPO / "docs" / "plugin-helpers.md").read_text()

@@ -16,8 +16,11 @@ from tests.browser.helpers import answers, ask, card, model, provider, wait_unti
 pytestmark = pytest.mark.browser
 
 
-def test_providers_show_their_state_and_unconfigured_guidance(page: Page, screenshot) -> None:
-    expect(card(page, "ollama")).to_contain_text("Ready · 6 models")
+def test_providers_show_their_state_and_unconfigured_guidance(
+    page: Page, emulators, screenshot
+) -> None:
+    pulled = len(emulators.ollama.models)
+    expect(card(page, "ollama")).to_contain_text(f"Ready · {pulled} models")
     expect(card(page, "gemini")).to_contain_text("Ready")
     azure = card(page, "azure-openai")
     expect(azure).to_contain_text("Not configured")

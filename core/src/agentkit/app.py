@@ -81,6 +81,7 @@ def create_app(config: HostConfig | None = None, *, registry: Registry | None = 
             Route("/models/{provider_id}", protected(models)),
             Route("/agents", protected(agents)),
             Route("/chat/{agent_id}", protected(chat), methods=["POST"]),
+            Route("/chat/{agent_id}/capabilities", protected(capabilities)),
             Mount("/", StaticFiles(packages=[("agentkit", "static")], html=True)),
         ],
         middleware=middleware,
@@ -123,6 +124,16 @@ async def models(request: Request) -> Response:
     if provider_id is not None:
         host.provider_entry(provider_id, status=404)
     return JSONResponse(await host.catalog.document(provider_id, refresh=refresh))
+
+
+async def capabilities(request: Request) -> Response:
+    """AG-UI's ``AgentCapabilities`` for the agent with the query's (or the default) model."""
+    host: Host = request.app.state.host
+    query = request.query_params
+    described = await host.capabilities(
+        request.path_params["agent_id"], provider=query.get("provider"), model=query.get("model")
+    )
+    return JSONResponse(described)
 
 
 async def chat(request: Request) -> Response:

@@ -118,6 +118,13 @@ class Catalog:
         if entry.provider is not None and entry.id not in self._cache:
             await self.list(entry.id)
 
+    def model(self, entry: ProviderEntry, model_id: str) -> Model | None:
+        """``model_id`` as ``entry``'s last listing described it, if it did."""
+        listing = self._cache.get(entry.id)
+        if listing is None:
+            return None
+        return next((m for m in listing.models if m.id == model_id), None)
+
     async def document(self, provider_id: str | None = None, *, refresh: bool = False) -> dict:
         """The ``GET /models`` answer, for every provider or for one."""
         if provider_id is None:

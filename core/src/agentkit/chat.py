@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ag_ui.core import PROTOCOL_VERSION, BaseEvent, RunErrorEvent, RunFinishedEvent, RunStartedEvent
+from ag_ui.core import (
+    PROTOCOL_VERSION,
+    BaseEvent,
+    RunErrorEvent,
+    RunFinishedEvent,
+    RunFinishedSuccessOutcome,
+    RunStartedEvent,
+)
 
 from agentkit import reasoning, watchdog
 from agentkit.errors import AgentKitError, ContentFiltered, InvalidRequest
@@ -60,6 +67,9 @@ class ChatRun:
     redact: Any = field(default=lambda text: text)
     opaque: list[OpaqueReasoning] = field(default_factory=list)
     """The opaque reasoning each past answer carries back for this provider, in order."""
+    dropped: dict[str, str] = field(default_factory=dict)
+    """What the request set that the model does not take, and why (``profiles.not_taken``):
+    left out of the call, and named in RUN_STARTED's metadata."""
 
 
 async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
@@ -77,6 +87,8 @@ async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
         fault = None
     if sent is not None or run.params.reasoning_effort is not None:
         metadata["reasoning"] = {"effort": run.params.reasoning_effort, "sent": sent}
+    if run.dropped:
+        metadata["dropped"] = dict(run.dropped)
     yield RunStartedEvent(
         thread_id=run.thread_id,
         run_id=run.run_id,
@@ -119,6 +131,7 @@ async def stream_events(run: ChatRun) -> AsyncIterator[BaseEvent]:
     yield RunFinishedEvent(
         thread_id=run.thread_id,
         run_id=run.run_id,
+        outcome=RunFinishedSuccessOutcome(type="success"),
         usage=translator.token_usage(run.provider.id, run.model_id),
     )
 

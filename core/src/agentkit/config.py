@@ -48,13 +48,26 @@ class HostConfig(BaseSettings):
     run_timeout: float = Field(1800.0, gt=0, validation_alias="AGENTKIT_RUN_TIMEOUT")
     keepalive: float = Field(15.0, ge=0, validation_alias="AGENTKIT_KEEPALIVE")
 
-    max_body_bytes: int = Field(1_000_000, gt=0, validation_alias="AGENTKIT_MAX_BODY_BYTES")
+    max_body_bytes: int = Field(32_000_000, gt=0, validation_alias="AGENTKIT_MAX_BODY_BYTES")
+    max_part_bytes: int = Field(20_000_000, gt=0, validation_alias="AGENTKIT_MAX_PART_BYTES")
+    fetch_schemes: CommaList = Field(
+        default_factory=lambda: ["https"], validation_alias="AGENTKIT_FETCH_SCHEMES"
+    )
+    fetch_timeout: float = Field(10.0, gt=0, validation_alias="AGENTKIT_FETCH_TIMEOUT")
+    fetch_private_urls: bool = Field(False, validation_alias="AGENTKIT_FETCH_PRIVATE_URLS")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", validation_alias="AGENTKIT_LOG_LEVEL"
     )
     log_format: Literal["text", "json"] = Field("text", validation_alias="AGENTKIT_LOG_FORMAT")
 
-    @field_validator("cors_origins", "allowed_hosts", "plugins", "disable_plugins", mode="before")
+    @field_validator(
+        "cors_origins",
+        "allowed_hosts",
+        "plugins",
+        "disable_plugins",
+        "fetch_schemes",
+        mode="before",
+    )
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

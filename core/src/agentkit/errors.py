@@ -7,6 +7,7 @@ stream starts and as an AG-UI ``RUN_ERROR`` after.
 
     AgentKitError                    internal_error
     ├── InvalidRequest               invalid_request
+    │   └── UnsupportedMedia         (unsupported_media, 422 before the stream)
     ├── AuthFailed                   auth_failed
     ├── ModelNotFound                model_not_found
     ├── RateLimited                  rate_limited            (retried)
@@ -78,6 +79,11 @@ class AgentKitError(Exception):
 
 class InvalidRequest(AgentKitError):
     code = "invalid_request"
+
+
+class UnsupportedMedia(InvalidRequest):
+    """A media part the provider or the chosen model cannot take. Raised before the run (by the
+    host's checks or a provider's ``check_messages``), it is a 422 ``unsupported_media``."""
 
 
 class AuthFailed(AgentKitError):

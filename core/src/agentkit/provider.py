@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
-    from langchain_core.messages import AIMessage, AIMessageChunk
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 
     from agentkit.errors import AgentKitError
     from agentkit.reasoning import OpaqueReasoning
@@ -73,18 +73,34 @@ class ChatParams(BaseModel):
     top_p: float | None = Field(default=None, ge=0, le=1)
     stop: list[str] | None = None
     seed: int | None = None
+    num_ctx: int | None = Field(default=None, ge=1)
+    """The context window to run the model with, in tokens, where the service lets a request
+    choose it (Ollama); other providers ignore it."""
     reasoning_effort: Literal["none", "minimal", "low", "medium", "high"] | None = None
     """How much a reasoning model should think; each provider maps it to what its API takes
     (``Provider.reasoning``), the nearest the model supports."""
 
 
+CAPABILITIES = ("tools", "vision", "audio", "video", "documents", "thinking", "structured_output")
+"""What a model can do, as ``Model.capabilities`` names it: call tools, take images, audio, video
+and documents (PDF) as input, reason, answer in a JSON schema."""
+
+
 @dataclass
 class Model:
-    """One model a provider offers, as listed by ``GET /models``.
+    """One model a provider offers, as listed by ``GET /models``, with its profile.
 
-    ``size`` is a human string ("4.7 GB", "Azure Cloud"); ``capabilities`` names what the model
-    can do ("tools", "vision", ...); ``details`` holds anything else worth showing (parameter
-    size, context length, the source of the listing).
+    ``size`` is a human string ("4.7 GB", "Azure Cloud"); ``details`` holds anything else worth
+    showing (parameter size, quantisation, the model behind a deployment).
+
+    The profile says what the model can do and how much it takes: ``capabilities`` (names from
+    :data:`CAPABILITIES`), ``context_window`` (tokens of input), ``max_output_tokens``, and
+    ``context_in_effect`` when requests get a smaller window than the model's own (Ollama's
+    ``num_ctx``), and ``unsupported_params``: request parameters the model refuses (a reasoning
+    model's ``temperature``), which the host drops. ``sources`` names where each fact comes from
+    (``{"capabilities": "Ollama /api/show"}``); a fact without a source is unknown, and the host
+    acts only on known facts (refusing an image for a model known to have no vision, a
+    conversation known to be too long).
     """
 
     id: str
@@ -93,6 +109,15 @@ class Model:
     available: bool = True
     capabilities: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    context_in_effect: int | None = None
+    unsupported_params: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def knows(self, fact: str) -> bool:
+        """Whether the profile fact ``fact`` (a field's name) is known, from a named source."""
+        return fact in self.sources
 
     def to_dict(self, provider_id: str) -> dict[str, Any]:
         return {
@@ -102,6 +127,11 @@ class Model:
             "available": self.available,
             "provider": provider_id,
             "capabilities": list(self.capabilities),
+            "context_window": self.context_window,
+            "max_output_tokens": self.max_output_tokens,
+            "context_in_effect": self.context_in_effect,
+            "unsupported_params": list(self.unsupported_params),
+            "sources": dict(self.sources),
             "details": dict(self.details),
         }
 
@@ -138,6 +168,20 @@ class Provider:
 
     auth_hint: ClassVar[str | None] = None
     """What to do when the service refuses the credentials (401, 403): which settings hold them."""
+
+    media: ClassVar[frozenset[str] | None] = None
+    """The kinds of media the service takes at all, as LangChain block types (``"image"``,
+    ``"audio"``, ``"video"``, ``"file"`` for documents); ``None``: any, as far as each model's
+    profile allows. A part of another kind is refused before the run (Ollama: images only)."""
+
+    media_urls: ClassVar[frozenset[str]] = frozenset()
+    """The kinds of media whose ``url`` sources the service fetches itself. For the others the
+    host fetches the URL (``agentkit.fetch``) and sends the bytes."""
+
+    takes_num_ctx: ClassVar[bool] = False
+    """Whether the service runs a model with the window a request's ``num_ctx`` sets (Ollama).
+    For the others the host leaves ``num_ctx`` out of the request and does not take it as the
+    window in effect."""
 
     blocked_finish_reasons: ClassVar[frozenset[str]] = frozenset({"content_filter"})
     """Finish reasons that mean the service blocked the answer: the run ends ``content_filtered``
@@ -195,6 +239,13 @@ class Provider:
         Called only with values this provider sealed; still, a client can send anything: check
         what you parse, and raise ``InvalidRequest`` for what is not yours."""
         return message
+
+    def check_messages(self, model: str, messages: list[BaseMessage]) -> None:
+        """Refuse, before the run starts, what ``model`` at this service cannot take in the
+        conversation and the host's own checks (``media``, the model's profile) do not cover: a
+        format, a part in a place the API has none. Raise ``agentkit.UnsupportedMedia`` (a 422
+        ``unsupported_media``) or ``agentkit.InvalidRequest`` (a 422 ``invalid_body``). The
+        default takes everything."""
 
     def translate_error(self, exc: BaseException) -> AgentKitError | None:
         """Map an exception only this provider understands to an ``AgentKitError``; ``None``

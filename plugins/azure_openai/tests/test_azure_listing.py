@@ -35,16 +35,56 @@ def test_configured_deployments_are_listed(azure_env, monkeypatch, make_provider
     )
     assert chat["details"] == {"model": "gpt-4o", "source": "configured", "configured": True}
     assert chat["name"] == "chat (gpt-4o)"
-    assert chat["capabilities"] == ["tools", "vision"]
     assert "thinking" in models["reasoner"]["capabilities"]
     legacy = models["legacy"]
-    assert (legacy["name"], legacy["capabilities"]) == ("legacy", [])
+    assert (legacy["name"], legacy["capabilities"], legacy["sources"]) == ("legacy", [], {})
+    assert legacy["context_window"] is None
     assert legacy["details"] == {
         "source": "configured",
         "configured": True,
         "note": "the model behind this deployment is unknown, so requests carry only the "
-        "parameters you set; name it with AZURE_OPENAI_DEPLOYMENTS=legacy=<model>",
+        "parameters you set and what it can do is unknown; name it with "
+        "AZURE_OPENAI_DEPLOYMENTS=legacy=<model>",
     }
+
+
+def test_a_named_model_is_described_by_its_langchain_profile(azure_env, make_provider):
+    chat = listed(make_provider())["chat"]
+    source = "LangChain model profiles (models.dev), profile gpt-4o"
+    assert chat["capabilities"] == ["tools", "vision", "documents", "structured_output"]
+    assert (chat["context_window"], chat["max_output_tokens"]) == (128000, 16384)
+    assert chat["sources"] == {
+        "capabilities": source,
+        "context_window": source,
+        "max_output_tokens": source,
+    }
+
+
+def test_the_family_rules_decide_thinking_and_documents(azure_env, monkeypatch, make_provider):
+    """o3-mini's profile says it reads PDFs; Azure takes PDFs only from models with vision."""
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "reasoner=o3-mini,listener=gpt-4o-audio-preview")
+    models = listed(make_provider())
+    reasoner, listener = models["reasoner"], models["listener"]
+    assert reasoner["capabilities"] == ["tools", "thinking", "structured_output"]
+    assert reasoner["sources"]["capabilities"] == (
+        "LangChain model profiles (models.dev), profile o3-mini; documents by the Azure OpenAI "
+        "plugin family rules"
+    )
+    assert reasoner["context_window"] == 200000
+    # no LangChain profile knows the audio models: the family rules, and no window
+    assert listener["capabilities"] == ["tools", "audio"]
+    assert listener["sources"] == {"capabilities": "Azure OpenAI plugin family rules"}
+    assert listener["context_window"] is None
+
+
+def test_a_gpt_4_deployment_of_unknown_version_has_unknown_capabilities(
+    azure_env, monkeypatch, make_provider
+):
+    """gpt-4 is an 8K model without vision in one version and a 128K vision model in another."""
+    monkeypatch.setenv("AZURE_OPENAI_DEPLOYMENTS", "old=gpt-4")
+    old = listed(make_provider())["old"]
+    assert (old["capabilities"], old["context_window"], old["sources"]) == ([], None, {})
+    assert "version is unknown" in old["details"]["note"]
 
 
 def test_an_unsupported_data_plane_list_is_tried_once(azure_env, make_provider, emulator):
@@ -123,7 +163,13 @@ def test_the_management_plane_lists_the_real_deployments(management_env, make_pr
     assert not models["failed"]["available"]
     pages = [r for r in emulator.requests if "/subscriptions/" in r["path"]]
     assert [page["query"].get("$skipToken") for page in pages] == [None, "2", "4"]
-    assert models["thinker"]["capabilities"] == ["tools", "vision", "thinking"]
+    assert models["thinker"]["capabilities"] == [
+        "tools",
+        "vision",
+        "documents",
+        "thinking",
+        "structured_output",
+    ]
     assert pages[0]["path"] == (
         f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-agentkit/providers/"
         f"Microsoft.CognitiveServices/accounts/{ACCOUNT}/deployments"
@@ -131,6 +177,20 @@ def test_the_management_plane_lists_the_real_deployments(management_env, make_pr
     assert pages[0]["query"] == {"api-version": "2024-10-01"}
     assert pages[0]["headers"]["authorization"] == f"Bearer {MANAGEMENT_TOKEN}"
     assert not [r for r in emulator.requests if r["path"] == "/openai/deployments"]
+
+
+def test_azure_resource_managers_token_limits_come_first(management_env, make_provider):
+    """The gpt-4 deployment (turbo-2024-04-09) reports its limits; its LangChain profile is
+    gpt-4-turbo's, named in the source because it is not the model's own name."""
+    gpt4 = listed(make_provider())["gpt-4"]
+    arm = "Azure Resource Manager (the deployment's capabilities)"
+    assert (gpt4["context_window"], gpt4["max_output_tokens"]) == (128000, 4096)
+    assert gpt4["sources"]["context_window"] == gpt4["sources"]["max_output_tokens"] == arm
+    assert gpt4["capabilities"] == ["tools", "vision", "documents"]
+    assert gpt4["sources"]["capabilities"] == (
+        "LangChain model profiles (models.dev), profile gpt-4-turbo"
+    )
+    assert gpt4["details"]["model_version"] == "turbo-2024-04-09"
 
 
 def test_discovered_deployments_get_their_models_parameters(

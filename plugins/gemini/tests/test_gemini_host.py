@@ -4,6 +4,8 @@ emulator."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from ag_ui.core import EventType
 
@@ -34,7 +36,15 @@ def test_models_lists_gemini(host, gemini_env, emulator):
     flash = next(m for m in document["models"] if m["id"] == "gemini-2.5-flash")
     assert flash["name"] == "Gemini 2.5 Flash"
     assert flash["provider"] == "gemini"
-    assert flash["details"]["input_token_limit"] == 1_048_576
+    assert flash["context_window"] == 1_048_576
+    assert flash["max_output_tokens"] == 65_536
+    assert "vision" in flash["capabilities"] and "thinking" in flash["capabilities"]
+    assert flash["sources"] == {
+        "context_window": "Gemini models.list",
+        "max_output_tokens": "Gemini models.list",
+        "thinking": "Gemini models.list",
+        "capabilities": "LangChain model profiles (models.dev), thinking from Gemini models.list",
+    }
 
 
 def test_unavailable_default_model_falls_back_with_a_notice(host, gemini_env, emulator):
@@ -128,3 +138,21 @@ def test_chat_while_unconfigured_is_refused(host):
     response = httpx.post(f"{host()}/chat/chat", json=gemini_run(), timeout=10)
     assert response.status_code == 409
     assert "GEMINI_API_KEY" in response.json()["error"]["message"]
+
+
+def test_num_ctx_never_reaches_gemini(host, gemini_env, emulator):
+    """``num_ctx`` is Ollama's: Gemini's window is fixed by the model, and the parameter is not
+    sent."""
+    body = gemini_run("Hello?", params={"num_ctx": 100_000, "temperature": 0.5})
+    assert text_of(chat(host(), body)) == emulator.reply
+    [request] = emulator.requests_to("streamGenerateContent")
+    wire = json.dumps(request["json"])
+    assert "num_ctx" not in wire and "numCtx" not in wire
+    assert request["json"]["generationConfig"]["temperature"] == 0.5
+
+
+def test_a_small_num_ctx_does_not_shorten_geminis_window(host, gemini_env, emulator):
+    body = gemini_run("Hello, how long a conversation can you take?", params={"num_ctx": 4})
+    events = chat(host(), body)
+    assert text_of(events) == emulator.reply
+    assert events[0].metadata["dropped"] == {"num_ctx": "Gemini sets no context window per request"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from agentkit import AuthFailed, RateLimited, UpstreamError, UpstreamUnavailable
+from agentkit import AuthFailed, RateLimited, UpstreamError, UpstreamUnavailable, profiles
 from agentkit.testing import free_port, list_models
+from agentkit_gemini.listing import LISTING
 from agentkit_gemini.provider import GeminiProvider
 from agentkit_gemini.settings import GeminiSettings
 from agentkit_gemini.testing import DEFAULT_KEY, error_body, model_entry, retry_info
@@ -21,21 +22,102 @@ def test_lists_only_models_that_can_chat(provider, emulator):
         "gemini-2.5-flash-lite",
         "gemini-3-pro-preview",
         "gemini-3-flash-preview",
+        "gemma-3-1b-it",
     ]
     flash = models[0]
     assert flash.name == "Gemini 2.5 Flash"
-    assert flash.details["input_token_limit"] == 1_048_576
-    assert flash.details["output_token_limit"] == 65_536
-    assert models[2].details["output_token_limit"] == 8192
+    assert flash.details == {"description": "Emulated Gemini 2.5 Flash."}
     thinking = [m.id for m in models if "thinking" in m.capabilities]
-    assert thinking == [m.id for m in models if m.id != "gemini-2.0-flash"], (
-        "the capability comes from the `thinking` field of Gemini's model metadata"
-    )
+    assert thinking == [
+        m.id for m in models if m.id not in ("gemini-2.0-flash", "gemma-3-1b-it")
+    ], "the capability comes from the `thinking` field of Gemini's model metadata"
     request = emulator.requests[0]
     assert request["method"] == "GET"
     assert request["path"] == "/v1beta/models"
     assert request["headers"]["x-goog-api-key"] == DEFAULT_KEY
     assert "key" not in request["query"], "the key belongs in a header, not in the URL"
+
+
+def by_id(models) -> dict:
+    return {m.id: m for m in models}
+
+
+def test_windows_and_thinking_come_from_the_listing(provider, emulator):
+    models = by_id(list_models(provider))
+    flash, older, gemma = (
+        models["gemini-2.5-flash"],
+        models["gemini-2.0-flash"],
+        models["gemma-3-1b-it"],
+    )
+    assert (flash.context_window, flash.max_output_tokens) == (1_048_576, 65_536)
+    assert (older.context_window, older.max_output_tokens) == (1_048_576, 8192)
+    assert (gemma.context_window, gemma.max_output_tokens) == (32_768, 8192)
+    for model in (flash, older, gemma):
+        assert model.sources["context_window"] == LISTING == "Gemini models.list"
+        assert model.sources["max_output_tokens"] == LISTING
+        assert model.sources["thinking"] == LISTING
+
+
+def test_other_capabilities_come_from_langchains_profiles(provider, emulator):
+    flash = by_id(list_models(provider))["gemini-2.5-flash"]
+    assert flash.capabilities == [
+        "tools",
+        "vision",
+        "audio",
+        "video",
+        "documents",
+        "thinking",
+        "structured_output",
+    ]
+    assert flash.sources["capabilities"] == (
+        "LangChain model profiles (models.dev), thinking from Gemini models.list"
+    )
+    assert flash.sources["capabilities"].startswith(profiles.SOURCE)
+
+
+def test_a_model_langchain_does_not_describe_has_unknown_capabilities(provider, emulator):
+    models = by_id(list_models(provider))
+    for model_id in ("gemini-2.0-flash", "gemma-3-1b-it"):
+        assert profiles.profile("langchain_google_genai", model_id) is None
+        assert not models[model_id].knows("capabilities"), model_id
+    preview = models["gemini-3-pro-preview"]
+    named = profiles.profile("langchain_google_genai", "gemini-3-pro-preview")
+    assert named["pdf_inputs"] is True and "image_inputs" not in named, (
+        "LangChain names it with only the keys it adds to every Google model"
+    )
+    assert not preview.knows("capabilities"), (
+        "a profile that states no modality must not deny the model vision and tools"
+    )
+    assert preview.capabilities == ["thinking"]
+
+
+def test_a_model_without_vision_takes_no_documents(provider, emulator):
+    tts = "gemini-2.5-flash-preview-tts"
+    emulator.models = [model_entry(tts, methods=["countTokens", "generateContent"])]
+    [model] = list_models(provider)
+    named = profiles.profile("langchain_google_genai", tts)
+    assert named["image_inputs"] is False and named["pdf_inputs"] is True, (
+        "LangChain gives every Google model pdf_inputs, even one that cannot see"
+    )
+    assert model.knows("capabilities") and model.capabilities == [], (
+        "Gemini reads a PDF with its vision: no vision, no documents"
+    )
+
+
+def test_the_listing_wins_over_langchain(provider, emulator):
+    emulator.models = [
+        model_entry("gemini-2.5-flash", input_tokens=200_000, output_tokens=1000),
+        {k: v for k, v in model_entry("gemini-2.5-pro").items() if k != "inputTokenLimit"},
+    ]
+    flash, pro = list_models(provider)
+    assert (flash.context_window, flash.max_output_tokens) == (200_000, 1000)
+    assert "thinking" not in flash.capabilities, (
+        "the listing says it does not think (no `thinking: true`), whatever LangChain says"
+    )
+    assert "vision" in flash.capabilities
+    assert pro.context_window == 1_048_576, "without inputTokenLimit, LangChain's window"
+    assert pro.sources["context_window"] == profiles.SOURCE
+    assert pro.sources["max_output_tokens"] == LISTING
 
 
 def test_follows_next_page_token_to_the_end(provider, emulator):

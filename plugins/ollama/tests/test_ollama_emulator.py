@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 
 import httpx
@@ -141,3 +142,105 @@ def test_thinking_streams_before_the_content_and_counts_in_eval_count(emulator, 
         {"role": "assistant", "content": "Yes."},
     ]
     assert lines[-1]["eval_count"] == 4 and lines[-1]["done_reason"] == "stop"
+
+
+# --- images and profiles ---------------------------------------------------------------------
+
+PNG = (  # a 1x1 PNG
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def with_images(model: str, *images) -> dict:
+    message = {"role": "user", "content": "What is this?", "images": list(images)}
+    return {"model": model, "messages": [message], "stream": False}
+
+
+@pytest.mark.parametrize(
+    ("image", "offset"),
+    [
+        (f"data:image/png;base64,{PNG}", 4),  # a data URL: Ollama takes bare base64 only
+        ("https://example.com/cat.png", 5),  # a URL: Ollama fetches nothing
+        ("QUJ", 0),  # padding is required
+        ("QQ=x", 2),  # Go points at the first "=" of padding that is not "=="
+    ],
+)
+def test_an_image_that_is_not_base64_is_a_400_before_the_model_is_looked_up(
+    emulator_url, image, offset
+):
+    response = httpx.post(f"{emulator_url}/api/chat", json=with_images("not-pulled", image))
+    assert response.status_code == 400
+    assert response.json() == {"error": f"illegal base64 data at input byte {offset}"}
+
+
+def test_images_reach_a_vision_model_and_count_in_the_prompt(emulator, emulator_url):
+    async def ask(images):
+        message = {"role": "user", "content": "What is this?", "images": images}
+        return await client(emulator_url).chat("gemma3:4b", [message], stream=False)
+
+    with_image, without = asyncio.run(ask([PNG])), asyncio.run(ask([]))
+    assert with_image.message.content == emulator.reply
+    assert with_image.prompt_eval_count == without.prompt_eval_count + 768
+    [first, _] = emulator.requests_to("/api/chat")
+    assert first["json"]["messages"][0]["images"] == [PNG]
+
+
+def test_images_to_a_model_that_cannot_see_are_llama_servers_400(emulator_url):
+    response = httpx.post(f"{emulator_url}/api/chat", json=with_images("qwen:7b", PNG))
+    assert response.status_code == 400
+    inner = json.loads(response.json()["error"])
+    assert inner == {
+        "error": {
+            "code": 400,
+            "message": "Multimodal data provided, but model does not support multimodal requests.",
+            "type": "invalid_request_error",
+        }
+    }
+    with pytest.raises(ollama.ResponseError, match="does not support multimodal requests"):
+        asyncio.run(
+            client(emulator_url).chat(
+                "qwen:7b", [{"role": "user", "content": "hi", "images": [PNG]}], stream=False
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    "start",
+    [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"RIFF\x10\x00\x00\x00WEBPVP8 "],
+)
+def test_a_vision_model_takes_png_jpeg_gif_and_webp(emulator_url, start):
+    image = base64.b64encode(start + bytes(32)).decode()
+    response = httpx.post(f"{emulator_url}/api/chat", json=with_images("gemma3:4b", image))
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"%PDF-1.7 a document", b"RIFF\x10\x00\x00\x00WAVEfmt ", b"plain text", b""],
+)
+def test_bytes_that_are_not_an_image_are_llama_servers_400(emulator_url, data):
+    image = base64.b64encode(data).decode()
+    response = httpx.post(f"{emulator_url}/api/chat", json=with_images("gemma3:4b", image))
+    assert response.status_code == 400
+    assert json.loads(response.json()["error"]) == {
+        "error": {
+            "code": 400,
+            "message": "Failed to load image or audio file",
+            "type": "invalid_request_error",
+        }
+    }
+
+
+def test_show_serves_model_info_and_modelfile_parameters(emulator, emulator_url):
+    emulator.models[1].parameters = {"num_ctx": 8192, "stop": ["<|eot_id|>", "<|eom_id|>"]}
+    show = asyncio.run(client(emulator_url).show("llama3.2"))
+    assert show.modelinfo["general.architecture"] == "llama"
+    assert show.modelinfo["llama.context_length"] == 131072
+    assert show.parameters.splitlines() == [
+        "num_ctx                        8192",
+        'stop                           "<|eot_id|>"',
+        'stop                           "<|eom_id|>"',
+    ]
+    vision = asyncio.run(client(emulator_url).show("gemma3:4b"))
+    assert vision.capabilities == ["completion", "vision"]
+    assert vision.modelinfo["gemma3.vision.block_count"] == 27

@@ -33,7 +33,6 @@ def test_models_lists_ollama_with_sizes_and_capabilities(host, ollama_env):
     document = models_document(host())
     [provider] = document["providers"]
     assert (provider["id"], provider["name"], provider["state"]) == ("ollama", "Ollama", "ready")
-    assert provider["notice"] is None
     assert document["default_model"] == "qwen:7b"
     llama = next(m for m in document["models"] if m["id"] == "llama3.2:latest")
     assert llama["provider"] == "ollama"
@@ -41,6 +40,27 @@ def test_models_lists_ollama_with_sizes_and_capabilities(host, ollama_env):
     assert llama["capabilities"] == ["tools"]
     assert llama["details"]["parameter_size"] == "3.2B"
     assert llama["details"]["quantization"] == "Q4_K_M"
+
+
+def test_models_show_each_window_and_say_when_the_server_default_applies(host, ollama_env):
+    document = models_document(host())
+    llama = next(m for m in document["models"] if m["id"] == "llama3.2:latest")
+    assert (llama["context_window"], llama["context_in_effect"]) == (131072, None)
+    assert llama["max_output_tokens"] is None
+    assert llama["sources"] == {
+        "capabilities": "Ollama /api/show",
+        "context_window": "Ollama /api/show (model_info)",
+    }
+    assert "server's default applies" in llama["details"]["context_in_effect"]
+    notice = document["providers"][0]["notice"]
+    assert "silently drops the start" in notice and "OLLAMA_NUM_CTX" in notice
+
+    document = models_document(host(OLLAMA_NUM_CTX="16384"))
+    llama = next(m for m in document["models"] if m["id"] == "llama3.2:latest")
+    assert (llama["context_window"], llama["context_in_effect"]) == (131072, 16384)
+    assert llama["sources"]["context_in_effect"] == "OLLAMA_NUM_CTX"
+    assert "context_in_effect" not in llama["details"]
+    assert document["providers"][0]["notice"] is None
 
 
 def test_unpulled_default_model_falls_back_with_a_notice(host, ollama_env):

@@ -25,6 +25,7 @@ PULLED = [
     "gemma3:4b",
     "qwen3:8b",
     "gpt-oss:20b",
+    "qwen3-vl:8b",
     "nomic-embed-text:latest",
 ]
 
@@ -35,23 +36,93 @@ def test_models_carry_size_parameters_quantisation_and_capabilities(provider):
     llama = models["llama3.2:latest"]
     assert llama.size == "2.0 GB"
     assert llama.capabilities == ["tools"]
-    assert llama.details == {
+    assert {k: v for k, v in llama.details.items() if k != "context_in_effect"} == {
         "family": "llama",
         "parameter_size": "3.2B",
         "quantization": "Q4_K_M",
-        "context_length": 131072,
     }
     assert models["gemma3:4b"].capabilities == ["vision"]
     assert models["qwen3:8b"].capabilities == ["tools", "thinking"]
+    assert models["qwen3-vl:8b"].capabilities == ["tools", "vision", "thinking"]
     assert models["gpt-oss:20b"].details["family"] == "gptoss"
     assert models["qwen:7b"].available
+
+
+def test_profiles_come_from_show_with_their_sources(provider):
+    models = listed(provider)
+    windows = {name: m.context_window for name, m in models.items()}
+    assert windows == {
+        "qwen:7b": 32768,
+        "llama3.2:latest": 131072,
+        "gemma3:4b": 32768,
+        "qwen3:8b": 40960,
+        "gpt-oss:20b": 131072,
+        "qwen3-vl:8b": 262144,
+        "nomic-embed-text:latest": 2048,
+    }
+    qwen3 = models["qwen3:8b"]
+    assert qwen3.sources == {
+        "capabilities": "Ollama /api/show",
+        "context_window": "Ollama /api/show (model_info)",
+    }
+    assert qwen3.knows("capabilities") and not qwen3.knows("max_output_tokens")
+    assert qwen3.max_output_tokens is None
+    # Nothing sets the window chats get: the server's default, which the listing cannot read.
+    assert qwen3.context_in_effect is None and not qwen3.knows("context_in_effect")
+    assert "server's default applies" in qwen3.details["context_in_effect"]
+    assert "OLLAMA_NUM_CTX" in qwen3.details["context_in_effect"]
+
+
+def test_only_capabilities_agentkit_names_are_listed(provider, emulator):
+    emulator.models[0].capabilities = ["vision", "completion", "insert", "audio", "tools", "image"]
+    assert listed(provider)["qwen:7b"].capabilities == ["tools", "vision", "audio"]
+
+
+def test_the_window_is_read_under_the_models_architecture(provider, emulator):
+    show = emulator.models[1].show()  # a key of another prefix first, then the architecture's
+    show["model_info"] = {"clip.context_length": 999, **show["model_info"]}
+    show["model_info"]["llama.context_length"] = 8192
+    emulator.fail(200, show, times=len(PULLED), on="/api/show")
+    assert listed(provider)["llama3.2:latest"].context_window == 8192
+
+
+def test_ollama_num_ctx_is_the_window_in_effect_capped_at_the_models(monkeypatch, ollama_env):
+    monkeypatch.setenv("OLLAMA_NUM_CTX", "65536")
+    models = listed(OllamaProvider(OllamaSettings()))
+    llama, qwen = models["llama3.2:latest"], models["qwen:7b"]
+    assert (llama.context_in_effect, llama.sources["context_in_effect"]) == (
+        65536,
+        "OLLAMA_NUM_CTX",
+    )
+    assert (qwen.context_in_effect, qwen.sources["context_in_effect"]) == (
+        32768,
+        "OLLAMA_NUM_CTX, capped at the model's window",
+    )
+    assert "context_in_effect" not in llama.details
+
+
+def test_a_modelfile_num_ctx_is_the_window_in_effect_unless_ollama_num_ctx_is_set(
+    monkeypatch, emulator, ollama_env
+):
+    emulator.models[1].parameters = {"num_ctx": 8192, "stop": ["<|eot_id|>", "<|eom_id|>"]}
+    llama = listed(OllamaProvider(OllamaSettings()))["llama3.2:latest"]
+    assert llama.context_in_effect == 8192
+    assert llama.sources["context_in_effect"] == "Ollama /api/show (the Modelfile's num_ctx)"
+
+    monkeypatch.setenv("OLLAMA_NUM_CTX", "4096")
+    llama = listed(OllamaProvider(OllamaSettings()))["llama3.2:latest"]
+    assert (llama.context_in_effect, llama.sources["context_in_effect"]) == (
+        4096,
+        "OLLAMA_NUM_CTX",
+    )
 
 
 def test_a_model_that_cannot_chat_is_listed_as_unavailable(provider):
     embed = listed(provider)["nomic-embed-text:latest"]
     assert not embed.available
-    assert embed.capabilities == ["embedding"]
-    assert "cannot chat" in embed.details["note"]
+    assert embed.capabilities == []
+    assert embed.details["note"] == "cannot chat (capabilities: embedding)"
+    assert "context_in_effect" not in embed.details
 
 
 @pytest.mark.parametrize(
@@ -89,6 +160,7 @@ def test_show_failures_still_list_the_models_and_are_not_cached(provider, emulat
     models = listed(provider)
     assert list(models) == PULLED
     assert all(m.capabilities == [] and m.available for m in models.values())
+    assert not any(m.knows("capabilities") or m.knows("context_window") for m in models.values())
     assert models["qwen:7b"].size == "4.5 GB"
 
     assert listed(provider)["llama3.2:latest"].capabilities == ["tools"]
@@ -149,14 +221,29 @@ def test_proxy_headers_go_with_every_listing_request(monkeypatch):
 # --- the default model ---------------------------------------------------------------------
 
 
-def test_configured_model_is_the_default_when_pulled(provider):
+def test_configured_model_is_the_default_when_pulled(monkeypatch, ollama_env):
+    monkeypatch.setenv("OLLAMA_NUM_CTX", "8192")
+    provider = OllamaProvider(OllamaSettings())
     assert provider.choose_default(list(listed(provider).values())) == ("qwen:7b", None)
 
 
 def test_a_name_without_tag_matches_latest(monkeypatch, ollama_env):
     monkeypatch.setenv("OLLAMA_MODEL", "llama3.2")
+    monkeypatch.setenv("OLLAMA_NUM_CTX", "8192")
     provider = OllamaProvider(OllamaSettings())
     assert provider.choose_default(list(listed(provider).values())) == ("llama3.2:latest", None)
+
+
+def test_the_notice_says_when_the_servers_default_window_applies(emulator, provider):
+    default, notice = provider.choose_default(list(listed(provider).values()))
+    assert default == "qwen:7b"
+    assert notice.startswith("Chats get Ollama's default context window")
+    assert "OLLAMA_CONTEXT_LENGTH" in notice and "Set OLLAMA_NUM_CTX" in notice
+
+    for model in emulator.models:  # every Modelfile sets num_ctx: nothing to warn about
+        model.parameters = {"num_ctx": 8192}
+    fresh = OllamaProvider(OllamaSettings())  # /api/show answers are cached per provider
+    assert fresh.choose_default(list(listed(fresh).values())) == ("qwen:7b", None)
 
 
 def test_unpulled_default_falls_to_the_first_pulled_model_with_a_notice(emulator, ollama_env):

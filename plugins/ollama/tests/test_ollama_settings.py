@@ -19,6 +19,7 @@ def test_defaults_fit_a_local_ollama():
     assert settings.base_url == "http://localhost:11434"
     assert settings.model == "qwen:7b"
     assert settings.keep_alive is None
+    assert settings.num_ctx is None  # the model's Modelfile or the server's default decides
     assert settings.request_headers() == {}
 
 
@@ -26,11 +27,13 @@ def test_environment_sets_every_setting(monkeypatch):
     monkeypatch.setenv("OLLAMA_BASE_URL", "http://gpu-box:11434/")
     monkeypatch.setenv("OLLAMA_MODEL", "llama3.2")
     monkeypatch.setenv("OLLAMA_KEEP_ALIVE", "10m")
+    monkeypatch.setenv("OLLAMA_NUM_CTX", "16384")
     monkeypatch.setenv("OLLAMA_HEADERS", '{"X-Proxy-Token": "tok-123"}')
     settings = OllamaSettings()
     assert settings.base_url == "http://gpu-box:11434"
     assert settings.model == "llama3.2"
     assert settings.keep_alive == "10m"
+    assert settings.num_ctx == 16384
     assert settings.request_headers() == {"X-Proxy-Token": "tok-123"}
 
 
@@ -84,6 +87,8 @@ def test_keep_alive_takes_seconds_or_a_duration(monkeypatch, value, sent):
     [
         ("OLLAMA_BASE_URL", "ftp://files.example.com", "http(s) URL"),
         ("OLLAMA_KEEP_ALIVE", "soon", "duration"),
+        ("OLLAMA_NUM_CTX", "0", "greater than or equal to 1"),
+        ("OLLAMA_NUM_CTX", "8k", "valid integer"),
         ("OLLAMA_HEADERS", "Authorization: Bearer tok-secret-42", "JSON object"),
         ("OLLAMA_HEADERS", '["tok-secret-42"]', "JSON object"),
     ],

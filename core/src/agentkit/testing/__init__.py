@@ -27,6 +27,7 @@ from agentkit.testing.agui import (
     reasoning_of,
     run_input,
     text_of,
+    tool_turns,
 )
 from agentkit.testing.conformance import HEAVY_MODULES, ProviderConformance, registered_providers
 from agentkit.testing.emulator import CUT, Emulator, tokens_of
@@ -56,4 +57,5 @@ __all__ = [
     "stream_answer",
     "text_of",
     "tokens_of",
+    "tool_turns",
 ]

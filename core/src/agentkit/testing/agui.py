@@ -46,6 +46,19 @@ def run_input(
     }
 
 
+def tool_turns(
+    content: str | list[dict[str, Any]], *, tool: str = "shot", ask: str = "Take a screenshot."
+) -> list[dict[str, Any]]:
+    """A conversation in AG-UI messages where the user asks, the assistant calls ``tool`` (no
+    arguments), and the tool answers with ``content`` (text, or input parts such as an image)."""
+    call = {"id": "c1", "type": "function", "function": {"name": tool, "arguments": "{}"}}
+    return [
+        {"id": "u1", "role": "user", "content": ask},
+        {"id": "a1", "role": "assistant", "toolCalls": [call]},
+        {"id": "t1", "role": "tool", "toolCallId": "c1", "content": content},
+    ]
+
+
 def parse_sse(text: str) -> list[Event]:
     """Parse an SSE body of ``data: {json}`` events into validated ag_ui.core events."""
     events = []

@@ -1,27 +1,44 @@
 """The LangChain chat classes, importing langchain-openai (about a second): this module is
 imported by the builder on first use, never at plugin discovery.
 
-The two chat completions classes keep Azure's ``content_filter_results`` of the choice that ended
-with ``finish_reason: "content_filter"`` in the chunk's metadata (langchain-openai drops it when
-streaming), so a blocked answer can name its categories. The Responses class puts back what
-langchain-openai leaves out of a Responses stream (see :class:`AzureResponsesChat`).
+All three send media blocks as Azure takes them (``media.for_azure``). The two chat completions
+classes keep Azure's ``content_filter_results`` of the choice that ended with ``finish_reason:
+"content_filter"`` in the chunk's metadata (langchain-openai drops it when streaming), so a
+blocked answer can name its categories. The Responses class puts back what langchain-openai
+leaves out of a Responses stream (see :class:`AzureResponsesChat`).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar, Literal
 
+from langchain_core.language_models import LanguageModelInput
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
 
 from agentkit import UpstreamError
 from agentkit_azure_openai.errors import ResponseFailed
+from agentkit_azure_openai.media import for_azure
 
 FAILURE_EVENTS = ("response.failed", "error")
 CONVERTER = "_convert_responses_chunk_to_generation_chunk"
 """The langchain-openai function that turns each Responses event into a chunk, and raises a bare
 ``ValueError`` for the failure events (langchain_openai/chat_models/base.py)."""
+
+
+class _AzureMedia:
+    """Media blocks as Azure's ``api`` takes them, before langchain-openai builds the body."""
+
+    api: ClassVar[Literal["chat", "responses"]] = "chat"
+
+    def _get_request_payload(
+        self, input_: LanguageModelInput, *, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict:
+        messages = self._convert_input(input_).to_messages()  # type: ignore[attr-defined]
+        return super()._get_request_payload(  # type: ignore[misc]
+            for_azure(messages, self.api), stop=stop, **kwargs
+        )
 
 
 class _KeepsFilterResults:
@@ -47,15 +64,15 @@ class _KeepsFilterResults:
         return generation
 
 
-class AzureDeploymentChat(_KeepsFilterResults, AzureChatOpenAI):
+class AzureDeploymentChat(_AzureMedia, _KeepsFilterResults, AzureChatOpenAI):
     """The classic API: ``POST {endpoint}/openai/deployments/{deployment}/chat/completions``."""
 
 
-class AzureV1Chat(_KeepsFilterResults, ChatOpenAI):
+class AzureV1Chat(_AzureMedia, _KeepsFilterResults, ChatOpenAI):
     """The v1 API: ``POST {endpoint}/openai/v1/chat/completions`` with the deployment as model."""
 
 
-class AzureResponsesChat(ChatOpenAI):
+class AzureResponsesChat(_AzureMedia, ChatOpenAI):
     """The Responses API: ``POST {endpoint}/openai/v1/responses`` with the deployment as model.
 
     Three things langchain-openai leaves out of a Responses stream are put back here, so that
@@ -71,6 +88,8 @@ class AzureResponsesChat(ChatOpenAI):
 
     The host streams asynchronously, so only ``_astream`` is adapted.
     """
+
+    api: ClassVar[Literal["chat", "responses"]] = "responses"
 
     async def _astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
         finished = False

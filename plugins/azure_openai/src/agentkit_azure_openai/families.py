@@ -4,7 +4,13 @@ Azure names deployments freely, so these functions are given the model *behind* 
 never the deployment's name. Where the facts come from: Azure's "reasoning models" how-to
 (MicrosoftDocs/azure-ai-docs, articles/ai-foundry/openai/how-to/reasoning.md: the feature tables,
 "Reasoning effort", "Reasoning summary") and the ``ReasoningEffort`` reference of the Azure SDK
-(learn.microsoft.com/javascript/api/@azure/ai-projects/reasoningeffort) for gpt-5.1 and later.
+(learn.microsoft.com/javascript/api/@azure/ai-projects/reasoningeffort) for gpt-5.1 and later;
+vision from how-to/gpt-with-vision.md ("the o-series reasoning models, GPT-5 series, GPT-4.1
+series, GPT-4.5, GPT-4o series"), audio input from includes/audio-completions-intro.md.
+
+Which parameters a request carries always follows these rules. What a model can do is shown from
+LangChain's model profiles where they know the model (see ``profile``): :func:`capabilities` is
+the fallback for the models they do not know.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ REASONING = re.compile(r"^(o1|o3|o4-mini|codex-mini|gpt-5)(?!-chat)([-.]|$)")
 
 NO_TOOLS = re.compile(r"^(o1-mini|o1-preview)([-.]|$)")
 VISION = re.compile(r"^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-4-turbo|gpt-5|o1|o3(?!-mini)|o4-mini)([-.]|$)")
+AUDIO = re.compile(r"^(gpt-4o-audio-preview|gpt-4o-mini-audio-preview|gpt-audio)([-.]|$)")
+"""The models that take ``input_audio`` (on chat completions only); they take no images."""
 CHAT = re.compile(r"^(gpt-|o\d|codex-)")
 
 O_SERIES_EFFORTS = ("low", "medium", "high")
@@ -60,17 +68,23 @@ def reasoner(model: str | None) -> Reasoner | None:
     return next(found for pattern, found in REASONERS if pattern.match(name))
 
 
-def capabilities(model: str | None) -> list[str]:
-    """The capabilities shown for ``model``: ``tools``, ``vision``, ``thinking``; none when the
-    model is not known."""
-    if model is None:
-        return []
-    name = model.lower()
-    if not CHAT.match(name):
-        return []
+def takes_audio(model: str | None) -> bool:
+    """Whether ``model`` is one of the audio models (gpt-4o-audio-preview and the like)."""
+    return model is not None and bool(AUDIO.match(model.lower()))
+
+
+def capabilities(model: str | None) -> list[str] | None:
+    """What ``model`` can do by these rules, in ``agentkit.provider.CAPABILITIES`` order; ``None``
+    when the model is unknown or of no family they know. Documents (PDFs, which Azure takes on
+    the Responses API) go with vision: "only models that support both text and image inputs ...
+    can accept PDF files" (how-to/responses.md, "File input")."""
+    if model is None or not CHAT.match(name := model.lower()):
+        return None
     found = [] if NO_TOOLS.match(name) else ["tools"]
-    if VISION.match(name) and not NO_TOOLS.match(name):
-        found.append("vision")
+    if takes_audio(name):
+        found.append("audio")
+    elif VISION.match(name) and not NO_TOOLS.match(name):
+        found += ["vision", "documents"]
     if is_reasoning(name):
         found.append("thinking")
     return found

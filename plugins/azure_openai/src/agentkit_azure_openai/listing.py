@@ -12,7 +12,9 @@ from up to three sources, and each model says which one it came from (``details.
 
 When discovery worked, a configured deployment it did not find is listed as unavailable: Azure
 would answer DeploymentNotFound. A deployment whose model nobody named and discovery did not report
-is listed with ``details.note`` saying so: its requests carry only the parameters the user set.
+is listed with ``details.note`` saying so: its requests carry only the parameters the user set,
+and nothing is known of what it can do. What the others can do, and how much they take, comes
+from ``profile``.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ import httpx
 
 from agentkit import Model, UpstreamError, http
 from agentkit.translation import read_error_body, translate_common
+from agentkit_azure_openai import profile
 from agentkit_azure_openai.auth import COGNITIVE_SCOPE, MANAGEMENT_SCOPE, EntraTokens
-from agentkit_azure_openai.families import capabilities
 from agentkit_azure_openai.settings import AzureOpenAISettings
 
 DATA_PLANE_LIST_VERSION = "2023-03-15-preview"
@@ -36,7 +38,7 @@ SIZE = "Azure Cloud"
 MAX_PAGES = 50
 UNKNOWN_MODEL = (
     "the model behind this deployment is unknown, so requests carry only the parameters you "
-    "set; name it with AZURE_OPENAI_DEPLOYMENTS={name}=<model>"
+    "set and what it can do is unknown; name it with AZURE_OPENAI_DEPLOYMENTS={name}=<model>"
 )
 
 logger = logging.getLogger("agentkit_azure_openai.listing")
@@ -44,13 +46,16 @@ logger = logging.getLogger("agentkit_azure_openai.listing")
 
 @dataclass
 class Deployment:
-    """One deployment Azure reported, with the model behind it."""
+    """One deployment Azure reported, with the model behind it and, where Azure Resource Manager
+    says, the model's token limits."""
 
     name: str
     model: str | None
     version: str | None = None
     status: str | None = None
     ready: bool = True
+    context_window: int | None = None
+    max_output_tokens: int | None = None
 
 
 class DeploymentLister:
@@ -184,13 +189,17 @@ def _model(
         "configured": configured,
         "note": note,
     }
-    return Model(
+    entry = Model(
         id=name,
         name=f"{name} ({model})" if model and model != name else name,
         size=SIZE,
         available=ready,
-        capabilities=capabilities(model or name),
         details={key: value for key, value in details.items() if value is not None},
+    )
+    if deployment is None:
+        return profile.describe(entry, model, None)
+    return profile.describe(
+        entry, model, deployment.version, deployment.context_window, deployment.max_output_tokens
     )
 
 
@@ -210,7 +219,18 @@ def _from_management_entry(entry: Any) -> Deployment | None:
         version=model.get("version"),
         status=state,
         ready=state == "Succeeded",
+        context_window=_tokens(features.get("maxContextToken")),
+        max_output_tokens=_tokens(features.get("maxOutputToken")),
     )
+
+
+def _tokens(value: Any) -> int | None:
+    """A token count ARM reports as a string (``"128000"``); ``None`` when absent or not one."""
+    try:
+        count = int(str(value))
+    except ValueError:
+        return None
+    return count if count > 0 else None
 
 
 def _from_data_plane_entry(entry: Any) -> Deployment | None:

@@ -10,11 +10,22 @@ from agentkit_azure_openai.auth import EntraTokens, sign_in_found
 from agentkit_azure_openai.chat import build_chat_model, reasoning_request
 from agentkit_azure_openai.families import reasoner
 from agentkit_azure_openai.listing import DeploymentLister
+from agentkit_azure_openai.media import for_azure
 from agentkit_azure_openai.settings import AzureOpenAISettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
-    from langchain_core.messages import AIMessage, AIMessageChunk
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+
+
+CHAT_MEDIA = frozenset({"image", "audio"})
+"""What Azure's chat completions take: ``image_url`` and ``input_audio`` parts. Not PDFs: Azure
+answers a ``file`` part with 400 "Invalid Value: 'file'. This model does not support file content
+types." (whatever the model; its docs show PDFs on the Responses API only)."""
+
+RESPONSES_MEDIA = frozenset({"image", "file"})
+"""What the Responses API takes: ``input_image`` and ``input_file`` (PDFs). Not audio: it has no
+``input_audio`` part (and langchain-openai would drop one without a word)."""
 
 
 class AzureOpenAIProvider(Provider):
@@ -22,6 +33,9 @@ class AzureOpenAIProvider(Provider):
     name = "Azure OpenAI"
     Settings = AzureOpenAISettings
     unreachable_hint = "Check AZURE_OPENAI_ENDPOINT and the network connection."
+    media_urls = frozenset({"image"})
+    """Azure fetches an image's http(s) URL itself (how-to/gpt-with-vision.md, how-to/responses.md
+    "Image url"); the host fetches a document's."""
 
     settings: AzureOpenAISettings
 
@@ -38,6 +52,18 @@ class AzureOpenAIProvider(Provider):
     @property
     def endpoint(self) -> str:
         return self.settings.endpoint
+
+    @property
+    def media(self) -> frozenset[str]:  # type: ignore[override]
+        """The media the API in use takes at all (``AZURE_OPENAI_API``): images and audio on chat
+        completions, images and PDFs on the Responses API. No API takes video."""
+        return RESPONSES_MEDIA if self.settings.api == "responses" else CHAT_MEDIA
+
+    def check_messages(self, model: str, messages: list[BaseMessage]) -> None:
+        """Refuse before the run what Azure takes in no form: audio that is not wav or mp3, a
+        document that is not a PDF, media by file handle, media in a chat completions tool
+        result (``media.for_azure``)."""
+        for_azure(messages, "responses" if self.settings.api == "responses" else "chat")
 
     @property
     def auth_hint(self) -> str:  # type: ignore[override]

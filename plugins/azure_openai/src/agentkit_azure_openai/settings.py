@@ -24,6 +24,10 @@ REASONING_API_VERSION = "2024-12-01-preview"
 """The first classic API version that serves reasoning models (o-series, gpt-5) and takes
 ``reasoning_effort``: the default for their deployments."""
 
+AUDIO_API_VERSION = "2025-01-01-preview"
+"""The first classic API version with audio input (gpt-4o-audio-preview and the like): the
+default for their deployments."""
+
 DEFAULT_MANAGEMENT_ENDPOINT = "https://management.azure.com"
 HOST_SUFFIXES = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
 
@@ -44,18 +48,21 @@ class AzureOpenAISettings(ProviderSettings):
         None,
         validation_alias="AZURE_OPENAI_API_VERSION",
         description=(
-            f"Data-plane API version of the classic API (default {DEFAULT_API_VERSION}, and "
-            f"{REASONING_API_VERSION} for reasoning models, which need it)."
+            f"Data-plane API version of the classic API (default {DEFAULT_API_VERSION}; "
+            f"{REASONING_API_VERSION} for reasoning models and {AUDIO_API_VERSION} for audio "
+            "models, which need them)."
         ),
     )
 
     def api_version_for(self, model: str | None) -> str:
         """The classic API version for a deployment of ``model``: the one set, else the default
-        for the model (reasoning models need a newer one than the GA default)."""
-        from agentkit_azure_openai.families import is_reasoning
+        for the model (reasoning and audio models need newer ones than the GA default)."""
+        from agentkit_azure_openai.families import is_reasoning, takes_audio
 
         if self.api_version:
             return self.api_version
+        if takes_audio(model):
+            return AUDIO_API_VERSION
         return REASONING_API_VERSION if is_reasoning(model) else DEFAULT_API_VERSION
 
     deployment: str | None = Field(

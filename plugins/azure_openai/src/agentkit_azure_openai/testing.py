@@ -31,6 +31,16 @@ The rules it holds the client to, with the service's own errors:
   they reject ``temperature`` and ``top_p``. ``reasoning_effort`` / ``reasoning.effort`` must be
   one the family takes (o-series low to high, o1-mini none at all, gpt-5 minimal to high,
   gpt-5.1 and later none to high, gpt-5-pro high); other models reject it.
+- Media, as each API takes it: chat completions take ``image_url`` parts (an http(s) URL the
+  service downloads, or a base64 data URL of a PNG, JPEG, GIF or WebP image) and ``input_audio``
+  parts (base64 wav or mp3, the bytes being what ``format`` says) in user messages only, and
+  refuse ``file`` parts whatever the model ("Invalid Value: 'file'. This model does not support
+  file content types."). The Responses API takes ``input_image`` and ``input_file`` (a PDF as a
+  base64 data URL with its ``filename``, or the id of an uploaded file), and no ``input_audio``.
+  A model without vision given an image gets "Invalid content type. image_url is only supported
+  by certain models."; only vision models take PDFs; only the audio models (gpt-4o-audio-preview
+  and the like, from API version 2025-01-01-preview on) take audio, and they need audio in the
+  input or the output modalities.
 - The Responses API rejects parameters it does not have (``seed``, ``stop``, ``max_tokens``,
   ``max_completion_tokens``...). A reasoning item sent back as input must carry the
   ``encrypted_content`` this emulator issued (HMAC-signed, so a changed one fails as "could not be
@@ -39,19 +49,21 @@ The rules it holds the client to, with the service's own errors:
 
 Management plane: ``GET /subscriptions/{s}/resourceGroups/{g}/providers/
 Microsoft.CognitiveServices/accounts/{a}/deployments?api-version=...`` with a bearer token for
-the management scope, paginated with ``nextLink``.
+the management scope, paginated with ``nextLink``; a deployment's ``properties.capabilities``
+carry ``maxContextToken`` and ``maxOutputToken`` (as strings) where it has ``limits``.
 
 Knobs, settable at any time: ``reply``, ``thinking`` (what reasoning deployments think: its words
 count as reasoning tokens, and the Responses API streams it as the reasoning summary where the
 family makes summaries), ``cached_tokens`` (prompt tokens reported as read from Azure's cache),
 ``first_token_delay``, ``token_delay``, ``fail(...)`` (chat completions requests unless told
 ``on="responses"``, or ``on=""`` for any path), ``cut_after``, ``models`` (the deployments, as
-dicts with ``name``, ``model``, ``version``, ``state``), ``data_plane_listing``, ``page_size``,
-``tool_call`` (a dict or a list of them), ``block_prompt`` and ``block_answer`` (dicts of
-filtered category -> severity), ``stream_failure`` (a Responses event, see
-:func:`response_failed` and :func:`stream_error`, sent after the first answer delta instead of
-the rest). Every request is recorded in ``requests``; streams the client abandons are counted in
-``disconnects``.
+:func:`deployment` makes them: ``name``, ``model``, ``version``, ``state``, ``limits``),
+``data_plane_listing``, ``page_size``, ``tool_call`` (a dict or a list of them),
+``unreachable_urls`` (image URLs the service fails to download), ``files`` (ids of uploaded
+files), ``block_prompt`` and ``block_answer`` (dicts of filtered category -> severity),
+``stream_failure`` (a Responses event, see :func:`response_failed` and :func:`stream_error`, sent
+after the first answer delta instead of the rest). Every request is recorded in ``requests``;
+streams the client abandons are counted in ``disconnects``.
 """
 
 from __future__ import annotations
@@ -170,16 +182,22 @@ def thinker(model: str) -> Thinker | None:
 
 
 def deployment(
-    name: str, model: str, version: str = "2024-08-06", state: str = "Succeeded"
-) -> dict[str, str]:
-    """One deployment: its name, the model behind it, and its provisioning state."""
-    return {"name": name, "model": model, "version": version, "state": state}
+    name: str,
+    model: str,
+    version: str = "2024-08-06",
+    state: str = "Succeeded",
+    limits: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """One deployment: its name, the model behind it, its provisioning state, and the token
+    limits Azure Resource Manager reports for it (``(maxContextToken, maxOutputToken)``; Azure
+    reports them for some models only)."""
+    return {"name": name, "model": model, "version": version, "state": state, "limits": limits}
 
 
-def default_deployments() -> list[dict[str, str]]:
+def default_deployments() -> list[dict[str, Any]]:
     return [
         deployment("chat", "gpt-4o"),
-        deployment("gpt-4", "gpt-4", "turbo-2024-04-09"),
+        deployment("gpt-4", "gpt-4", "turbo-2024-04-09", limits=(128000, 4096)),
         deployment("reasoner", "o3-mini", "2025-01-31"),
         deployment("thinker", "gpt-5-mini", "2025-08-07"),
         deployment("embeddings", "text-embedding-3-small", "1"),
@@ -284,7 +302,7 @@ class AzureOpenAIEmulator(Emulator):
         *,
         api_key: str = DEFAULT_KEY,
         reply: str = "Hello from the Azure OpenAI emulator.",
-        models: list[dict[str, str]] | None = None,
+        models: list[dict[str, Any]] | None = None,
         data_plane_listing: bool = False,
         subscription: str = SUBSCRIPTION,
         resource_group: str = RESOURCE_GROUP,
@@ -302,6 +320,10 @@ class AzureOpenAIEmulator(Emulator):
         self.block_prompt: dict[str, str] | None = None
         self.block_answer: dict[str, str] | None = None
         self.stream_failure: dict[str, Any] | None = None
+        self.unreachable_urls: set[str] = set()
+        """Image URLs the service cannot download (any other http(s) URL it downloads)."""
+        self.files: set[str] = set()
+        """Ids of files uploaded to the resource, which ``input_file`` may name."""
         self.stored_items: set[str] = set()
         """Ids of the output items of responses created with ``store`` left on."""
         self._secret = os.urandom(32)
@@ -366,10 +388,10 @@ class AzureOpenAIEmulator(Emulator):
             return JSONResponse(error_body("BadRequest", "API version not supported"), 400)
         return None
 
-    def _find(self, name: str) -> dict[str, str] | None:
+    def _find(self, name: str) -> dict[str, Any] | None:
         return next((d for d in self.models if d["name"] == name), None)
 
-    def _deployment(self, name: str, operation: str) -> dict[str, str] | Response:
+    def _deployment(self, name: str, operation: str) -> dict[str, Any] | Response:
         """The deployment called ``name``, or what Azure answers instead: 404 for one that does
         not exist (or is not provisioned), 400 for one whose model does not chat."""
         target = self._find(name)
@@ -416,6 +438,9 @@ class AzureOpenAIEmulator(Emulator):
             return problem
         if not body.get("messages"):
             return invalid_request("'messages' is a required property")
+        problem = self._chat_media_problem(target, body, api_version)
+        if problem is not None:
+            return problem
         if self.block_prompt:
             return JSONResponse(prompt_filtered_body(self.block_prompt), 400)
         chunks = self._answer(target, body)
@@ -437,7 +462,11 @@ class AzureOpenAIEmulator(Emulator):
         target = self._deployment(str(body.get("model") or ""), "responses")
         if isinstance(target, Response):
             return target
-        problem = _responses_parameter_problem(target["model"], body) or self._input_problem(body)
+        problem = (
+            _responses_parameter_problem(target["model"], body)
+            or self._input_problem(body)
+            or self._responses_media_problem(target, body)
+        )
         if problem is not None:
             return problem
         if self.block_prompt:
@@ -508,6 +537,162 @@ class AzureOpenAIEmulator(Emulator):
             )
         return None
 
+    # --- media ---------------------------------------------------------------------
+
+    def _chat_media_problem(
+        self, target: dict[str, Any], body: dict[str, Any], api_version: str | None
+    ) -> Response | None:
+        """What chat completions answer content parts the deployment's model or the API cannot
+        take: only user messages carry media (``image_url``, ``input_audio``); ``file`` parts
+        are refused whatever the model; an audio model needs audio in or out."""
+        model = target["model"]
+        heard = False
+        if hears(model) and api_version is not None and api_version < AUDIO_MIN_VERSION:
+            return JSONResponse(
+                error_body(
+                    "BadRequest",
+                    "Model {modelName} is enabled only for api versions "
+                    f"{AUDIO_MIN_VERSION} and later",
+                ),
+                400,
+            )
+        for i, message in enumerate(body["messages"]):
+            parts = message.get("content") if isinstance(message, dict) else None
+            if not isinstance(parts, list):
+                continue
+            allowed = CHAT_PARTS.get(message.get("role"), ("text",))
+            for j, part in enumerate(parts):
+                where = f"messages[{i}].content[{j}]"
+                kind = part.get("type") if isinstance(part, dict) else None
+                if kind not in allowed:
+                    return invalid_request(
+                        f"Invalid value: '{kind}'. Supported values are: {_listed(allowed)}.",
+                        f"{where}.type",
+                        "invalid_value",
+                    )
+                heard = heard or kind == "input_audio"
+                problem = self._chat_part_problem(target, part, i, j)
+                if problem is not None:
+                    return problem
+        if hears(model) and not heard and "audio" not in (body.get("modalities") or []):
+            return invalid_request(
+                "This model requires that either input content or output modality contain audio.",
+                "model",
+                "invalid_value",
+            )
+        return None
+
+    def _chat_part_problem(
+        self, target: dict[str, Any], part: dict[str, Any], i: int, j: int
+    ) -> Response | None:
+        where = f"messages[{i}].content[{j}]"
+        if part["type"] == "image_url":
+            url = (part.get("image_url") or {}).get("url")
+            param = f"{where}.image_url.url"
+            return _unseen(target, i, j) or self._image_url_problem(
+                url, param, f"Invalid image URL: '{param}'."
+            )
+        if part["type"] == "input_audio":
+            return _audio_problem(target["model"], part, i, j)
+        if part["type"] == "file":
+            return invalid_request(
+                "Invalid Value: 'file'. This model does not support file content types.",
+                f"{where}.type",
+                "invalid_value",
+            )
+        return None
+
+    def _responses_media_problem(
+        self, target: dict[str, Any], body: dict[str, Any]
+    ) -> Response | None:
+        """What the Responses API answers content parts it or the model cannot take, in messages
+        and in function call outputs: no ``input_audio``; ``input_image`` and ``input_file``
+        (PDF, with its filename) only for models with vision."""
+        items = body.get("input")
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("type", "message")
+            field = {"message": "content", "function_call_output": "output"}.get(kind)
+            parts = item.get(field) if field else None
+            for j, part in enumerate(parts if isinstance(parts, list) else []):
+                where = f"input[{i}].{field}[{j}]"
+                part_type = part.get("type") if isinstance(part, dict) else None
+                problem = None
+                if part_type not in RESPONSES_PARTS:
+                    problem = invalid_request(
+                        f"Invalid value: '{part_type}'. Supported values are: "
+                        f"{_listed(RESPONSES_PARTS)}.",
+                        f"{where}.type",
+                        "invalid_value",
+                    )
+                elif part_type == "input_image":
+                    problem = _unseen(target, i, j, "input") or self._responses_image_problem(
+                        part, where
+                    )
+                elif part_type == "input_file":
+                    problem = _unseen_file(target, where) or self._file_problem(part, where)
+                if problem is not None:
+                    return problem
+        return None
+
+    def _responses_image_problem(self, part: dict[str, Any], where: str) -> Response | None:
+        url = part.get("image_url")
+        if not isinstance(url, str):
+            return _missing(f"{where}.image_url")
+        return self._image_url_problem(url, f"{where}.image_url", f"Invalid '{where}.image_url'.")
+
+    def _image_url_problem(self, url: Any, param: str, invalid: str) -> Response | None:
+        """What the service answers an image URL: one it downloads (http or https, unless it is
+        among ``unreachable_urls``), or a base64 data URL of a PNG, JPEG, GIF or WebP image."""
+        if isinstance(url, str) and url.startswith(("https://", "http://")):
+            if url in self.unreachable_urls:
+                return invalid_request(f"Error while downloading {url}.", "url", "invalid_value")
+            return None
+        data, wrong = _data_url(url, IMAGE_TYPES)
+        if wrong is not None:
+            return invalid_request(
+                f"{invalid} Expected a base64-encoded data URL with an image MIME type (e.g. "
+                f"'data:image/png;base64,aW1nIGJ5dGVzIGhlcmU='), but got {wrong}",
+                param,
+                "invalid_value",
+            )
+        if not any(data.startswith(magic) for magic in IMAGE_MAGIC) and not _webp(data):
+            return invalid_request(
+                "You uploaded an unsupported image. Please make sure your image has of one the "
+                "following formats: ['png', 'jpeg', 'gif', 'webp'].",
+                code="invalid_image_format",
+            )
+        return None
+
+    def _file_problem(self, part: dict[str, Any], where: str) -> Response | None:
+        """What the Responses API answers an ``input_file``: an uploaded file's id (one of
+        ``files``), or a PDF as a base64 data URL with its ``filename``."""
+        if "file_id" in part:
+            if part["file_id"] in self.files:
+                return None
+            return invalid_request(
+                f"No such File object: {part['file_id']}", f"{where}.file_id", status=404
+            )
+        if "file_data" not in part:
+            return _missing(f"{where}.file_data")
+        if not part.get("filename"):
+            return _missing(f"{where}.filename")
+        data, wrong = _data_url(part["file_data"], ("application/pdf",))
+        if wrong is not None:
+            return invalid_request(
+                f"Invalid file data: '{where}.file_data'. Expected a base64-encoded data URL "
+                "with an application/pdf MIME type (e.g. "
+                f"'data:application/pdf;base64,SGVsbG8sIFdvcmxkIQ=='), but got {wrong}",
+                f"{where}.file_data",
+                "invalid_value",
+            )
+        if not data.startswith(b"%PDF-"):
+            return invalid_request(
+                "The file type you uploaded is not supported.", f"{where}.file_data"
+            )
+        return None
+
     # --- encrypted reasoning ---------------------------------------------------------
 
     def _encrypted(self, item_id: str, thought: str) -> str:
@@ -545,7 +730,7 @@ class AzureOpenAIEmulator(Emulator):
             return []
         return self.tool_call if isinstance(self.tool_call, list) else [self.tool_call]
 
-    def _answer(self, target: dict[str, str], body: dict[str, Any]) -> list[dict[str, Any]]:
+    def _answer(self, target: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
         """The chat.completion.chunk objects for this request, as the knobs say."""
         envelope = {
             "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
@@ -613,7 +798,7 @@ class AzureOpenAIEmulator(Emulator):
         return chunks
 
     def _response_events(
-        self, target: dict[str, str], body: dict[str, Any]
+        self, target: dict[str, Any], body: dict[str, Any]
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The Responses API events for this request, and the final response object."""
         model = target["model"]
@@ -839,9 +1024,12 @@ class AzureOpenAIEmulator(Emulator):
             body["nextLink"] = f"{base}&$skipToken={start + self.page_size}"
         return JSONResponse(body)
 
-    def _arm_entry(self, d: dict[str, str]) -> dict[str, Any]:
+    def _arm_entry(self, d: dict[str, Any]) -> dict[str, Any]:
         embedding = d["model"].startswith("text-embedding")
         features = {"embeddings": "true"} if embedding else {"chatCompletion": "true"}
+        if d.get("limits"):
+            context, output = d["limits"]
+            features |= {"maxContextToken": str(context), "maxOutputToken": str(output)}
         return {
             "id": (
                 f"/subscriptions/{self.subscription}/resourceGroups/{self.resource_group}/"
@@ -952,6 +1140,149 @@ def _unsupported(name: str) -> Response:
         f"Unsupported parameter: '{name}' is not supported with this model.",
         name,
         "unsupported_parameter",
+    )
+
+
+# --- what the models take ---------------------------------------------------------------------
+
+VISION = re.compile(
+    r"^(gpt-4o(?!-(mini-)?(audio|realtime))|gpt-4\.1|gpt-4\.5|gpt-5|o1(?!-mini|-preview)"
+    r"|o3(?!-mini)|o4-mini)([-.]|$)"
+)
+"""Azure's vision-enabled models: "the o-series reasoning models, GPT-5 series, GPT-4.1 series,
+GPT-4.5, GPT-4o series" (how-to/gpt-with-vision.md), less those without (o1-mini, o3-mini, the
+audio models), and gpt-4 version turbo-2024-04-09 (see :func:`sees`)."""
+
+AUDIO = re.compile(r"^(gpt-4o-audio-preview|gpt-4o-mini-audio-preview|gpt-audio)([-.]|$)")
+"""The models that take ``input_audio`` (includes/audio-completions-intro.md)."""
+
+AUDIO_MIN_VERSION = "2025-01-01-preview"
+""""Support for audio completions was first added in API version 2025-01-01-preview"."""
+
+CHAT_PARTS: dict[str, tuple[str, ...]] = {
+    "user": ("text", "image_url", "input_audio", "file"),
+    "assistant": ("text", "refusal"),
+}
+"""The content parts each chat completions role takes (any other role: text only)."""
+
+RESPONSES_PARTS = (
+    "input_text",
+    "input_image",
+    "output_text",
+    "refusal",
+    "input_file",
+    "computer_screenshot",
+    "summary_text",
+)
+"""The content part types of Responses input items, as the service lists them when refusing
+another ("Invalid value: 'input_audio'. Supported values are: ...")."""
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def sees(target: dict[str, Any]) -> bool:
+    """Whether the deployment's model takes images (and PDFs, on the Responses API)."""
+    model, version = target["model"], target.get("version")
+    return bool(VISION.match(model)) or (model == "gpt-4" and version == "turbo-2024-04-09")
+
+
+def hears(model: str) -> bool:
+    """Whether ``model`` takes audio input."""
+    return bool(AUDIO.match(model))
+
+
+def _unseen(target: dict[str, Any], i: int, j: int, field: str = "messages") -> Response | None:
+    """A model without vision given an image: OpenAI's answer, with its dotted ``param``."""
+    if sees(target):
+        return None
+    return invalid_request(
+        "Invalid content type. image_url is only supported by certain models.",
+        f"{field}.[{i}].content.[{j}].type",
+    )
+
+
+def _unseen_file(target: dict[str, Any], where: str) -> Response | None:
+    """A model without vision given a PDF ("Only models that support both text and image inputs
+    ... can accept PDF files as input")."""
+    if sees(target):
+        return None
+    return invalid_request(
+        "Invalid Value: 'file'. This model does not support file content types.",
+        f"{where}.type",
+        "invalid_value",
+    )
+
+
+def _audio_problem(model: str, part: dict[str, Any], i: int, j: int) -> Response | None:
+    """What chat completions answer an ``input_audio`` part: only audio models take it, as base64
+    wav or mp3 whose bytes are what ``format`` says."""
+    if not hears(model):
+        return invalid_request(
+            "Invalid content type. input_audio is only supported by certain models.",
+            f"messages.[{i}].content.[{j}].type",
+        )
+    where = f"messages[{i}].content[{j}].input_audio"
+    audio = part.get("input_audio") if isinstance(part.get("input_audio"), dict) else {}
+    audio_format = audio.get("format")
+    if audio_format not in ("wav", "mp3"):
+        return invalid_request(
+            f"Invalid value: '{audio_format}'. Supported values are: 'wav' and 'mp3'.",
+            f"{where}.format",
+            "invalid_value",
+        )
+    try:
+        data = base64.b64decode(str(audio.get("data") or ""), validate=True)
+    except ValueError:
+        data = b""
+    if not data:
+        return invalid_request(
+            f"Invalid '{where}.data'. Expected base64-encoded audio data.",
+            f"{where}.data",
+            "invalid_value",
+        )
+    if _audio_format(data) != audio_format:
+        return invalid_request(
+            "This model does not support the format you provided.", "messages", "unsupported_format"
+        )
+    return None
+
+
+def _audio_format(data: bytes) -> str | None:
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return "mp3"
+    return None
+
+
+def _webp(data: bytes) -> bool:
+    return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+
+
+def _data_url(url: Any, types: tuple[str, ...]) -> tuple[bytes, None] | tuple[None, str]:
+    """The bytes of a base64 data URL of one of the MIME ``types``, or what is wrong with it as
+    the service words it (the end of its "... but got " sentence)."""
+    if not isinstance(url, str) or not url.startswith("data:"):
+        return None, "a value without the 'data:' prefix."
+    header, comma, payload = url[len("data:") :].partition(",")
+    mime, _, encoding = header.partition(";")
+    if not comma or encoding != "base64":
+        return None, "a value without the ';base64' separator."
+    if mime.lower() not in types:
+        return None, f"unsupported MIME type '{mime}'."
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except ValueError:
+        return None, "an invalid base64-encoded value."
+    if not data:
+        return None, "empty base64-encoded bytes."
+    return data, None
+
+
+def _missing(param: str) -> Response:
+    return invalid_request(
+        f"Missing required parameter: '{param}'.", param, "missing_required_parameter"
     )
 
 

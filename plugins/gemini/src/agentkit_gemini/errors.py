@@ -1,6 +1,8 @@
 """What only Gemini says: a rejected key (HTTP 400 with reason ``API_KEY_INVALID``), how long to
 wait (``google.rpc.RetryInfo``), a conversation whose tool calls lost their thought signatures
-(HTTP 400, worded with what to send back), and blocked prompts and answers. The rest (403, 404,
+(HTTP 400, worded with what to send back), media Gemini refuses (a type it does not take, a
+modality the model lacks, a request over its size limit, a Files API file it cannot find: HTTP
+400 or 403, worded with what to do), and blocked prompts and answers. The rest (403, 404,
 429, context overflow, 5xx, 504, transport errors) is the host's generic mapping, worded with the
 hints ``GeminiProvider`` declares.
 
@@ -18,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from agentkit import AgentKitError, AuthFailed, ContentFiltered, from_response
+from agentkit import AgentKitError, AuthFailed, ContentFiltered, InvalidRequest, from_response
 from agentkit.translation import error_answer, read_error_body
 
 if TYPE_CHECKING:
@@ -32,6 +34,39 @@ SIGNATURE_HINT = (
     "Gemini wants each tool call's thought signature back: send the assistant messages and tool "
     "calls of the conversation with the encryptedValue AgentKit streamed, unchanged."
 )
+MISSING_FILE = "permission to access the File"
+"""Gemini's 403 for a ``fileData`` URI it has no file for: "You do not have permission to access
+the File abc123 or it may not exist." (files last 48 hours, and belong to one project)."""
+FILE_HINT = (
+    "Files uploaded to the Gemini Files API are kept 48 hours, for the project of the key that "
+    "uploaded them: upload the file again with this key, or send its data instead."
+)
+MEDIA_HINTS = {
+    "Unsupported MIME type": (
+        "Gemini takes images as PNG, JPEG, WebP, HEIC or HEIF; audio as WAV, MP3 (audio/mp3), "
+        "AIFF, AAC, OGG or FLAC; video as MP4, MPEG, MOV, AVI, FLV, MPG, WebM, WMV or 3GPP; "
+        "documents as PDF or text. Convert the file, or correct its mimeType."
+    ),
+    "input modality is not enabled": (
+        "This model cannot take that kind of media; pick a model whose capabilities include it "
+        "(GET /models), or leave the part out."
+    ),
+    "Request payload size exceeds the limit": (
+        "Send fewer or smaller files, or upload large ones to the Gemini Files API and send the "
+        "file's uri as a file source."
+    ),
+    "not in an ACTIVE state": (
+        "Gemini is still processing the uploaded file; wait until its state is ACTIVE and "
+        "send the message again."
+    ),
+    "Invalid or unsupported file uri": (
+        "A file source for Gemini is a file of its Files API, by name (files/abc123) or uri "
+        "(https://generativelanguage.googleapis.com/v1beta/files/abc123); send a web address as "
+        "a url source instead."
+    ),
+}
+"""Hints for Gemini's own errors about media, by a phrase of its message."""
+
 BLOCKING_FINISH_REASONS = frozenset(
     {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_SAFETY"}
 )
@@ -50,9 +85,17 @@ def translate_error(exc: BaseException, provider: Provider) -> AgentKitError | N
             hint=KEY_HINT,
             status_code=answer.status,
         )
+    if answer.status == 403 and MISSING_FILE in message:
+        return InvalidRequest(
+            f"Gemini cannot read a file of the conversation: {message}",
+            hint=FILE_HINT,
+            status_code=answer.status,
+        )
     error = from_response(answer.status, answer.body, answer.headers, provider)
     if answer.status == 400 and "thought signature" in message.replace("_", " ").lower():
         error.hint = SIGNATURE_HINT
+    if answer.status == 400:
+        error.hint = next((h for p, h in MEDIA_HINTS.items() if p in message), error.hint)
     if error.retry_after is None:
         error.retry_after = _retry_delay(details)
     return error

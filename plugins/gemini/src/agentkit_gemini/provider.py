@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentkit import AgentKitError, ChatParams, Model, OpaqueReasoning, Provider
 from agentkit_gemini import errors, reasoning
@@ -22,6 +22,16 @@ class GeminiProvider(Provider):
     unreachable_hint = "Check the network connection, or GEMINI_BASE_URL if you set it."
     auth_hint = errors.KEY_HINT
     blocked_finish_reasons = errors.BLOCKING_FINISH_REASONS
+
+    media_urls: ClassVar[frozenset[str]] = frozenset()
+    """No URL goes to Gemini as a URL: the host fetches every ``url`` source under its own rules
+    and sends the bytes as ``inlineData``. Gemini fetches only some URLs itself (its Files API,
+    public YouTube videos, and since January 2026 public https URLs of some types on models after
+    2.0), none on the user's own network, and langchain-google-genai downloads any other URL in
+    the host process with none of the host's limits (private addresses, size, time). The cost: a
+    YouTube link cannot be a ``url`` source. Images, audio, video and documents all go through
+    (``media`` is left at "any"), as far as each model's profile allows; Files API files are
+    ``file`` sources (the file's ``uri`` or ``name``), sent as ``fileData``."""
 
     page_size = PAGE_SIZE
     """Models asked for per listing page (the API's default is 50, its maximum 1000)."""

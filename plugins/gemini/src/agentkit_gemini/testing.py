@@ -27,8 +27,26 @@ Thinking follows Google's rules (the README's "Reasoning" section says where eac
   Gemini's 400 "Function call is missing a thought_signature ...". Google's bypass values
   (``skip_thought_signature_validator``) are accepted and counted in ``bypasses``.
 
+Media follow Google's rules too (the README's "Media and model profiles" section says where each
+comes from):
+
+- an ``inlineData`` part needs base64 ``data`` (either alphabet) and a ``mimeType`` Gemini takes
+  (:data:`MEDIA_TYPES`, or any ``text/*`` document, read as plain text); otherwise Gemini's 400
+  ("Base64 decoding failed", "Unsupported MIME type: ...");
+- a request body larger than ``max_request_bytes`` (100 MB, Gemini's inline limit since January
+  2026) is Gemini's 400 "Request payload size exceeds the limit: N bytes.";
+- a ``fileData`` part may name a file of this emulator's Files API (``add_file``) by its ``uri``
+  (not by its ``name``, ``files/abc``), or a public YouTube video: an unknown file is Gemini's
+  403, one still ``PROCESSING`` its 400 ``FAILED_PRECONDITION``, any other URI its 400 "Invalid
+  or unsupported file uri: ..." (stricter than Gemini, which since January 2026 also fetches
+  public https URLs for models after 2.0: AgentKit never sends them); a ``mimeType`` sent with it
+  must be one Gemini takes, and the file's own type applies when none is sent;
+- a model without a modality (``modalities``: by default Gemma 3, which takes text only) refuses
+  media of it: "Image input modality is not enabled for models/gemma-3-1b-it".
+
 Knobs, settable at any time: ``reply``, ``thinking``, ``first_token_delay``, ``token_delay``,
-``fail(...)``, ``cut_after``, ``models``, ``tool_call``, ``block_prompt`` and ``block_answer``.
+``fail(...)``, ``cut_after``, ``models``, ``tool_call``, ``block_prompt``, ``block_answer``,
+``modalities``, ``max_request_bytes``; ``add_file(...)`` puts a file in its Files API.
 Every request is recorded in ``requests``; streams the client abandons are counted in
 ``disconnects``; ``signatures_issued`` and ``signatures_received`` hold the real signatures sent
 and verified (standard base64), ``bypasses`` the parts that carried a bypass value instead.
@@ -43,6 +61,7 @@ import hmac
 import json
 import re
 import secrets
+import string
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +102,67 @@ MISSING_SIGNATURE = (
 )
 """Gemini's 400 message for a current-turn function call without its signature; ``position``
 counts the request's contents from 1."""
+
+MEDIA_TYPES = {
+    "image": frozenset({"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"}),
+    "audio": frozenset(
+        {
+            "audio/wav",
+            "audio/mp3",
+            "audio/mpeg",
+            "audio/aiff",
+            "audio/aac",
+            "audio/ogg",
+            "audio/flac",
+        }
+    ),
+    "video": frozenset(
+        {
+            "video/mp4",
+            "video/mpeg",
+            "video/mov",
+            "video/quicktime",
+            "video/avi",
+            "video/x-flv",
+            "video/mpg",
+            "video/webm",
+            "video/wmv",
+            "video/3gpp",
+        }
+    ),
+    "document": frozenset({"application/pdf"}),
+}
+"""The MIME types Gemini's guides list, by input modality (image, audio and video understanding,
+document processing), with ``audio/mpeg`` and ``video/quicktime`` (what browsers call MP3 and
+MOV files) from the Vertex AI guides for the same models. Anything else (``image/gif``,
+``image/jpg``) is Gemini's 400 "Unsupported MIME type: image/jpg". Text documents (any
+``text/*``, and the two ``application/x-`` code types) are read as plain text, so every model
+takes them."""
+
+TEXT_DOCUMENT_TYPES = frozenset({"application/x-javascript", "application/x-python"})
+
+MAX_REQUEST_BYTES = 100 * 1024 * 1024
+"""Gemini's limit on a request with inline data (base64 included): 100 MB since January 2026."""
+
+FILES_URL = "https://generativelanguage.googleapis.com/v1beta/files"
+FILE_URI = re.compile(
+    r"https://generativelanguage\.googleapis\.com/v1(?:beta|alpha)?/files/([a-z0-9-]+)"
+)
+"""A Files API file's ``uri``, with its id (lowercase letters, digits and dashes)."""
+
+YOUTUBE_URL = re.compile(
+    r"https://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?v=|shorts/)|youtu\.be/)[\w-]{11}\S*"
+)
+"""A public YouTube video, the one kind of URL besides its Files API that every Gemini model
+fetches itself (as a video)."""
+
+TEXT_ONLY_MODELS = ("gemma-3-1b-it",)
+"""Models that take no media: Gemma 3 1B reads text only, and Gemini refuses media to a model
+without the modality ("Image input modality is not enabled for models/gemma-3-1b-it")."""
+
+
+YOUTUBE_VIDEO = {"mimeType": "video/mp4", "state": "ACTIVE"}
+"""What the emulator knows of a YouTube video named in a ``fileData`` part."""
 
 
 @dataclass(frozen=True)
@@ -150,8 +230,8 @@ def model_entry(
 
 
 def default_models() -> list[dict[str, Any]]:
-    """A small catalogue like the real one: chat models that think (2.5, 3) and one that does
-    not (2.0), mixed with embedding and image models."""
+    """A small catalogue like the real one: chat models that think (2.5, 3) and two that do
+    not (2.0, and Gemma 3, which takes text only), mixed with embedding and image models."""
     return [
         model_entry("embedding-001", "Embedding 001", methods=["embedContent"], output_tokens=1),
         model_entry("gemini-2.5-flash", "Gemini 2.5 Flash", thinking=True),
@@ -163,6 +243,13 @@ def default_models() -> list[dict[str, Any]]:
         model_entry("gemini-3-flash-preview", "Gemini 3 Flash Preview", thinking=True),
         model_entry("imagen-4.0-generate-001", "Imagen 4", methods=["predict"]),
         model_entry("gemini-embedding-001", "Gemini Embedding 001", methods=["embedContent"]),
+        model_entry(
+            "gemma-3-1b-it",
+            "Gemma 3 1B",
+            methods=["generateContent", "countTokens"],
+            input_tokens=32_768,
+            output_tokens=8192,
+        ),
     ]
 
 
@@ -191,13 +278,18 @@ def thinking_rules(model: dict[str, Any]) -> ThinkingRules | None:
 
 
 def error_body(
-    status: int, message: str | None = None, details: list[dict[str, Any]] | None = None
+    status: int,
+    message: str | None = None,
+    details: list[dict[str, Any]] | None = None,
+    *,
+    status_name: str | None = None,
 ) -> dict[str, Any]:
-    """Google's error JSON for ``status``."""
+    """Google's error JSON for ``status`` (``status_name`` when it is not the usual one for the
+    HTTP status, e.g. ``FAILED_PRECONDITION`` with 400)."""
     error: dict[str, Any] = {
         "code": status,
         "message": message or f"Emulated error {status}.",
-        "status": STATUS_NAMES.get(status, "UNKNOWN"),
+        "status": status_name or STATUS_NAMES.get(status, "UNKNOWN"),
     }
     if details is None and status == 429:
         details = [retry_info("30s")]
@@ -233,7 +325,23 @@ def _bad_key_body() -> dict[str, Any]:
 
 
 class Rejected(Exception):
-    """A request Gemini answers with a 400 ``INVALID_ARGUMENT`` and this message."""
+    """A request Gemini refuses with this message: a 400 ``INVALID_ARGUMENT`` unless said
+    otherwise."""
+
+    def __init__(self, message: str, status: int = 400, status_name: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.status_name = status_name
+
+
+def modality_of(mime_type: Any) -> str | None:
+    """The input modality of a part of ``mime_type`` (``"image"``, ..., ``"text"`` for a text
+    document), or ``None`` for a type Gemini does not take."""
+    if not isinstance(mime_type, str):
+        return None
+    if mime_type.startswith("text/") or mime_type in TEXT_DOCUMENT_TYPES:
+        return "text"
+    return next((kind for kind, types in MEDIA_TYPES.items() if mime_type in types), None)
 
 
 class GeminiEmulator(Emulator):
@@ -254,6 +362,10 @@ class GeminiEmulator(Emulator):
         self.signatures_issued: list[str] = []
         self.signatures_received: list[str] = []
         self.bypasses: list[str] = []
+        self.files: dict[str, dict[str, Any]] = {}
+        self.modalities: dict[str, frozenset[str]] = {m: frozenset() for m in TEXT_ONLY_MODELS}
+        """The media modalities each model takes, by id; a model not named takes them all."""
+        self.max_request_bytes = MAX_REQUEST_BYTES
         self._signing_key = secrets.token_bytes(32)
         self.app = Starlette(
             routes=[
@@ -268,6 +380,21 @@ class GeminiEmulator(Emulator):
         if method == "models":
             return [r for r in self.requests if r["path"].endswith("/models")]
         return [r for r in self.requests if r["path"].endswith(f":{method}")]
+
+    def add_file(self, mime_type: str, *, state: str = "ACTIVE") -> dict[str, Any]:
+        """A file in this emulator's Files API, as ``files.get`` describes it: chat requests may
+        name it in a ``fileData`` part by its ``uri``. ``state`` ``"PROCESSING"`` makes a file
+        Gemini is still preparing (a video, just uploaded)."""
+        file_id = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(12))
+        entry = {
+            "name": f"files/{file_id}",
+            "mimeType": mime_type,
+            "uri": f"{FILES_URL}/{file_id}",
+            "state": state,
+            "source": "UPLOADED",
+        }
+        self.files[file_id] = entry
+        return entry
 
     def error_body(self, status: int) -> Any:
         return error_body(status)
@@ -333,6 +460,9 @@ class GeminiEmulator(Emulator):
             "streamGenerateContent",
         ):
             return _error(404, f"Method {method or 'GET'} is not found on models/{model_id}.")
+        if len(await request.body()) > self.max_request_bytes:
+            limit = self.max_request_bytes
+            return _error(400, f"Request payload size exceeds the limit: {limit} bytes.")
         if model is None or "generateContent" not in model["supportedGenerationMethods"]:
             return _error(
                 404,
@@ -345,12 +475,13 @@ class GeminiEmulator(Emulator):
             return _error(400, "* GenerateContentRequest.contents: contents is not specified")
         rules = thinking_rules(model)
         try:
+            self._check_media(model_id, body["contents"])
             self._check_signatures(body["contents"])
             if rules is not None and rules.levels:
                 _check_current_turn(body["contents"])
             thinks, shows_thoughts = _thinking(rules, thinking_config(body))
         except Rejected as rejected:
-            return _error(400, str(rejected))
+            return _error(rejected.status, str(rejected), rejected.status_name)
         signs = thinks and (bool(rules.levels) or _declares_functions(body))
         chunks = self._answer(model_id, body, thinks=thinks, shows=shows_thoughts, signs=signs)
         if method == "generateContent":
@@ -361,6 +492,59 @@ class GeminiEmulator(Emulator):
 
     def _find(self, model_id: str) -> dict[str, Any] | None:
         return next((m for m in self.models if m["name"] == f"models/{model_id}"), None)
+
+    # --- media ---------------------------------------------------------------------------
+
+    def _check_media(self, model_id: str, contents: list[dict[str, Any]]) -> None:
+        """Every ``inlineData`` and ``fileData`` part is one Gemini takes, for this model."""
+        takes = self.modalities.get(model_id)
+        for position, content in enumerate(contents):
+            for index, part in enumerate(content.get("parts") or []):
+                if (inline := _field(part, "inlineData")) is not None:
+                    data = _field(inline, "data")
+                    if _base64(data) is None:
+                        where = f"contents[{position}].parts[{index}].inline_data.data"
+                        raise Rejected(
+                            f"Invalid value at '{where}' (TYPE_BYTES), Base64 decoding failed "
+                            f'for "{data}"'
+                        )
+                    mime_type = _field(inline, "mimeType")
+                elif (file := _field(part, "fileData")) is not None:
+                    stored = self._file(_field(file, "fileUri"))
+                    mime_type = _field(file, "mimeType") or stored["mimeType"]
+                    if stored is YOUTUBE_VIDEO and modality_of(mime_type) != "video":
+                        raise Rejected(f"Unsupported MIME type: {mime_type}")
+                else:
+                    continue
+                modality = modality_of(mime_type)
+                if modality is None:
+                    raise Rejected(f"Unsupported MIME type: {mime_type or ''}")
+                if modality != "text" and takes is not None and modality not in takes:
+                    raise Rejected(
+                        f"{modality.title()} input modality is not enabled for models/{model_id}"
+                    )
+
+    def _file(self, uri: Any) -> dict[str, Any]:
+        """The file a ``fileData`` part names (:data:`YOUTUBE_VIDEO` for a YouTube URL); raises
+        ``Rejected`` as Gemini does when it names none of this project's active files."""
+        if isinstance(uri, str) and YOUTUBE_URL.fullmatch(uri):
+            return YOUTUBE_VIDEO
+        match = FILE_URI.fullmatch(uri) if isinstance(uri, str) else None
+        if match is None:
+            raise Rejected(f"Invalid or unsupported file uri: {uri}")
+        file_id = match.group(1)
+        file = self.files.get(file_id)
+        if file is None:
+            raise Rejected(
+                f"You do not have permission to access the File {file_id} or it may not exist.",
+                status=403,
+            )
+        if file["state"] != "ACTIVE":
+            raise Rejected(
+                f"The File {file_id} is not in an ACTIVE state and usage is not allowed.",
+                status_name="FAILED_PRECONDITION",
+            )
+        return file
 
     # --- thought signatures --------------------------------------------------------------
 
@@ -495,7 +679,9 @@ def _check_current_turn(contents: list[dict[str, Any]]) -> None:
     start = 0
     for position, content in enumerate(contents):
         parts = content.get("parts") or []
-        has_text = any(_field(p, "text") or _field(p, "inlineData") for p in parts)
+        has_text = any(
+            _field(p, "text") or _field(p, "inlineData") or _field(p, "fileData") for p in parts
+        )
         answers = any(_field(p, "functionResponse") for p in parts)
         if content.get("role") == "user" and has_text and not answers:
             start = position + 1
@@ -546,8 +732,8 @@ def _sse_event(chunk: dict[str, Any]) -> bytes:
     return f"data: {json.dumps(chunk, separators=(',', ':'))}\r\n\r\n".encode()
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse(error_body(status, message), status)
+def _error(status: int, message: str, status_name: str | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, message, status_name=status_name), status)
 
 
 def _usage(prompt: int, candidates: int, thoughts: int = 0) -> dict[str, Any]:

@@ -9,6 +9,15 @@ Thinking: a model whose ``/api/show`` capabilities include ``thinking`` is sent 
 ``reasoning``, which is what makes it keep ``message.thinking`` (as
 ``additional_kwargs["reasoning_content"]``, a LangChain reasoning block): without it, ChatOllama
 drops the thinking a thinking model does by default.
+
+Media: Ollama takes images only, as base64 in a message's ``images`` (docs/api.md, ``POST
+/api/chat``); the host refuses other kinds before the run, and fetches an image given by URL
+itself (Ollama takes no URLs). The model is ``chat_model.OllamaChatModel``, a ChatOllama that
+hands the images to the ``ollama`` client as bytes (see there why).
+
+The context window a chat gets is Ollama's ``num_ctx``: ``OLLAMA_NUM_CTX`` (or a request's
+``num_ctx``) sent in ``options`` with every chat; unset, the model's Modelfile or the server's
+default decides, and ``GET /models`` says which (``listing``).
 """
 
 from __future__ import annotations
@@ -31,6 +40,12 @@ checks the same two names before it parses a model's output as harmony)."""
 THINK_LEVELS = ("low", "medium", "high")
 """The levels gpt-oss takes (Ollama's ``"max"`` is ``"high"`` for it)."""
 
+SERVER_DEFAULT_NOTICE = (
+    "Chats get Ollama's default context window (OLLAMA_CONTEXT_LENGTH where Ollama runs, else "
+    "4K to 256K tokens by GPU memory), often far less than a model's own: Ollama silently drops "
+    "the start of a longer conversation. Set OLLAMA_NUM_CTX to choose the window."
+)
+
 
 class OllamaProvider(Provider):
     id = "ollama"
@@ -39,6 +54,8 @@ class OllamaProvider(Provider):
     settings: OllamaSettings
     unreachable_hint = "Start Ollama (`ollama serve`), or set OLLAMA_BASE_URL to where it listens."
     auth_hint = "Check OLLAMA_HEADERS or OLLAMA_API_KEY: the proxy in front of Ollama wants them."
+    media = frozenset({"image"})
+    takes_num_ctx = True
 
     def __init__(self, settings: OllamaSettings) -> None:
         super().__init__(settings)
@@ -50,12 +67,21 @@ class OllamaProvider(Provider):
         from agentkit_ollama.listing import list_pulled_models
 
         async with http.client(self, headers=self.settings.request_headers()) as client:
-            models = await list_pulled_models(client, self.settings.base_url, self._model_info)
+            models = await list_pulled_models(
+                client, self.settings.base_url, self._model_info, self.settings.num_ctx
+            )
         self._listed = {_tagged(model.id): model for model in models}
         return models
 
     def choose_default(self, models: list[Model]) -> tuple[str | None, str | None]:
-        """``OLLAMA_MODEL`` when it is pulled, else the first pulled model, with a notice."""
+        """``OLLAMA_MODEL`` when it is pulled, else the first pulled model, with a notice; and a
+        notice when the server's default context window applies to a model (see ``listing``)."""
+        default, notice = self._default(models)
+        if any(m.available and not m.knows("context_in_effect") for m in models):
+            notice = " ".join(filter(None, [notice, SERVER_DEFAULT_NOTICE]))
+        return default, notice
+
+    def _default(self, models: list[Model]) -> tuple[str | None, str | None]:
         configured = self.settings.model
         pulled = [m.id for m in models if m.available]
         match = next((m for m in pulled if same_model(m, configured)), None)
@@ -86,23 +112,23 @@ class OllamaProvider(Provider):
         return {"think": think}
 
     def chat_model(self, model: str, params: ChatParams) -> BaseChatModel:
-        """A ChatOllama on the provider's shared connection pool (``agentkit.http``): a new
-        parameter costs a few objects, not a TLS context and a pool of its own."""
-        from langchain_ollama import ChatOllama
-
+        """An ``OllamaChatModel`` on the provider's shared connection pool (``agentkit.http``): a
+        new parameter costs a few objects, not a TLS context and a pool of its own."""
         from agentkit import http
+        from agentkit_ollama.chat_model import OllamaChatModel
 
         extra = {}
         if self.settings.keep_alive is not None:  # otherwise the server's default applies
             extra["keep_alive"] = self.settings.keep_alive
         think = (self.reasoning(model, params.reasoning_effort) or {}).get("think")
         # ChatOllama makes no retries of its own; the host retries.
-        return ChatOllama(
+        return OllamaChatModel(
             model=model,
             base_url=self.settings.base_url,
             reasoning=think,
             temperature=params.temperature,
             num_predict=params.max_tokens,
+            num_ctx=params.num_ctx or self.settings.num_ctx,  # capped by Ollama at the window
             top_p=params.top_p,
             stop=params.stop,
             seed=params.seed,

@@ -30,8 +30,8 @@ GO_DURATION = re.compile(r"-?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+")
 
 class OllamaSettings(ProviderSettings):
     """``OLLAMA_BASE_URL`` (or ``OLLAMA_HOST``), ``OLLAMA_MODEL``, ``OLLAMA_KEEP_ALIVE``,
-    ``OLLAMA_HEADERS`` and ``OLLAMA_API_KEY``. Every setting has a default: a local Ollama needs
-    no configuration. An empty variable counts as unset."""
+    ``OLLAMA_NUM_CTX``, ``OLLAMA_HEADERS`` and ``OLLAMA_API_KEY``. Every setting has a default:
+    a local Ollama needs no configuration. An empty variable counts as unset."""
 
     base_url: str = Field(
         DEFAULT_BASE_URL,
@@ -48,6 +48,14 @@ class OllamaSettings(ProviderSettings):
         validation_alias="OLLAMA_KEEP_ALIVE",
         description="How long Ollama keeps the model loaded after a chat (e.g. 10m, 1h, -1); "
         "unset leaves it to the server.",
+    )
+    num_ctx: int | None = Field(
+        None,
+        ge=1,
+        validation_alias="OLLAMA_NUM_CTX",
+        description="The context window every chat asks Ollama for, in tokens (Ollama's "
+        "num_ctx); unset leaves it to the model's Modelfile or the server's default, which may "
+        "be far smaller than the model's own window.",
     )
     headers: Annotated[dict[str, SecretStr], NoDecode] = Field(
         default_factory=dict,

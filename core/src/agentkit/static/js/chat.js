@@ -3,13 +3,23 @@
 // Also Stop, Retry and New chat.
 
 import { HttpError, NetworkError, runAgent } from "./api.js";
+import { partsOf } from "./attachments.js";
 import { chosenEffort } from "./effort.js";
 import { currentModel, newId, state, update } from "./state.js";
 
-/** Add the person's message and run the agent on the conversation. */
-export function send(text) {
-  update({ messages: [...state.messages, { id: newId(), role: "user", content: text }] });
-  return run();
+/**
+ * Add the person's message (its text and attachments) and run the agent on the conversation.
+ * Resolves to {returned: true} when the host refused the request before running it (413 too
+ * large, 422 a part the model cannot take...): the message is then taken back out of the
+ * conversation and its attachments put back in the draft, for the composer to offer again.
+ */
+export async function send(text, attachments = []) {
+  const message = { id: newId(), role: "user", content: text };
+  if (attachments.length) message.attachments = attachments;
+  // One change: the attachments move from the draft to the message, their bytes never let go.
+  const draft = state.draft.filter((attachment) => !attachments.includes(attachment));
+  update({ messages: [...state.messages, message], draft });
+  return run(message);
 }
 
 /** Abort the run in progress; the host cancels the upstream call when the request goes away. */
@@ -31,7 +41,8 @@ export function newChat() {
   update({ messages: [], threadId: newId() });
 }
 
-async function run() {
+/** Run the agent; `sent` is the message just added, taken back if the host refuses the request. */
+async function run(sent = null) {
   const answer = {
     id: newId(),
     role: "assistant",
@@ -60,6 +71,7 @@ async function run() {
   update({ messages: [...state.messages, answer], running: { controller, messageId: answer.id } });
 
   let ended = false;
+  let returned = false;
   try {
     for await (const event of runAgent(state.agent, input, controller.signal)) {
       ended = apply(answer.id, event) || ended;
@@ -68,6 +80,9 @@ async function run() {
   } catch (error) {
     if (error.name === "AbortError") {
       patch(answer.id, { status: "stopped" });
+    } else if (error instanceof HttpError && sent && [413, 422].includes(error.status)) {
+      giveBack(sent, answer.id, { code: error.code, message: error.message, hint: error.hint });
+      returned = true;
     } else if (error instanceof HttpError) {
       fail(answer.id, { code: error.code, message: error.message, hint: error.hint });
     } else if (error instanceof NetworkError) {
@@ -79,6 +94,7 @@ async function run() {
     stopThinking(answer.id);
     update({ running: null });
   }
+  return { returned };
 }
 
 /**
@@ -91,9 +107,19 @@ async function run() {
 function history() {
   return state.messages.flatMap((message) => {
     if (message.role === "assistant") return answerMessages(message);
-    if (message.role !== "user" || !message.content) return [];
-    return [{ id: message.id, role: "user", content: message.content }];
+    if (message.role !== "user") return [];
+    const content = userContent(message);
+    return content.length ? [{ id: message.id, role: "user", content }] : [];
   });
+}
+
+/** A user message's content: its text alone, or AG-UI 1.0 input parts when it has attachments
+ * (the text part first, then an image or document part with a data source for each file whose
+ * bytes are still here; see attachments.js). */
+function userContent(message) {
+  const parts = partsOf(message.attachments || []);
+  if (!parts.length) return message.content;
+  return message.content ? [{ type: "text", text: message.content }, ...parts] : parts;
 }
 
 const NOT_RUN = "Not run: this chat page cannot run tools.";
@@ -235,6 +261,28 @@ function fail(id, error) {
       if (message.id !== id) return [message];
       return partial ? [{ ...message, status: "incomplete" }, entry] : [entry];
     }),
+  });
+}
+
+/** The host refused the request before running it: show why, take the message back out of the
+ * conversation and put its attachments back in the draft (one change, so their bytes are never
+ * let go in between). The error has no Retry: the message is back in the composer instead. */
+function giveBack(sent, answerId, error) {
+  const answer = state.messages.find((message) => message.id === answerId);
+  const entry = {
+    id: newId(),
+    role: "error",
+    provider: answer.provider,
+    model: answer.model,
+    returned: true,
+    ...error,
+  };
+  update({
+    messages: state.messages.flatMap((message) => {
+      if (message.id === sent.id) return [];
+      return message.id === answerId ? [entry] : [message];
+    }),
+    draft: [...(sent.attachments || []), ...state.draft],
   });
 }
 

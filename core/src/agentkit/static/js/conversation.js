@@ -1,12 +1,15 @@
-// The conversation view: user messages, streamed answers rendered as safe Markdown with their
-// thinking folded above them, tool calls, and errors with their meaning and what to do. Each
-// answer names its provider and model.
+// The conversation view: user messages with their attachments, streamed answers rendered as safe
+// Markdown with their thinking folded above them, tool calls, and errors with their meaning and
+// what to do. Each answer names its provider and model.
 
+import { attachmentNode } from "./attachments.js";
 import { el, sentence } from "./dom.js";
 import { explain } from "./errors.js";
 import { providerIcon } from "./icons.js";
 import { renderMarkdown } from "./markdown.js";
 import { state, subscribe } from "./state.js";
+
+const RETURNED = "Your message was not sent: it is back in the message box.";
 
 const NOTES = {
   stopped: "Stopped.",
@@ -20,6 +23,8 @@ export function mountConversation(log, { onRetry }) {
   const rendered = new Map(); // message id -> {signature, node}
   const unfolded = new Map(); // message id -> whether the person opened its Thinking block
   let scheduled = false;
+  let lastEnd = 0; // when the last render ended (performance.now())
+  let lastTook = 0; // how long it took, in ms
 
   log.addEventListener("click", (event) => {
     // Remember a Thinking block the person opened or closed, so streaming keeps it that way.
@@ -31,15 +36,23 @@ export function mountConversation(log, { onRetry }) {
     if (button.classList.contains("copy-code")) copyCode(button);
   });
   subscribe(() => {
-    // Tokens can arrive faster than frames: render at most once per frame.
+    // Tokens can arrive faster than frames, and a long answer (tables, highlighted code) takes
+    // a while to render again: render at most once a frame, and leave the page at least twice
+    // the last render's time in between, so typing and scrolling stay smooth while it streams.
     if (scheduled) return;
     scheduled = true;
-    requestAnimationFrame(() => {
-      scheduled = false;
-      render();
-    });
+    const wait = Math.max(0, lastEnd + 2 * lastTook - performance.now());
+    setTimeout(() => requestAnimationFrame(timedRender), wait);
   });
   render();
+
+  function timedRender() {
+    scheduled = false;
+    const start = performance.now();
+    render();
+    lastEnd = performance.now();
+    lastTook = lastEnd - start;
+  }
 
   function render() {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
@@ -75,10 +88,14 @@ function welcome() {
 
 function messageNode(message, canRetry, unfolded) {
   if (message.role === "user") {
+    const attachments = message.attachments || [];
     return el(
       "article",
       { class: "message user", "data-id": message.id, "aria-label": "You" },
-      el("div", { class: "bubble" }, message.content),
+      attachments.length
+        ? el("div", { class: "attachments" }, attachments.map((item) => attachmentNode(item)))
+        : null,
+      message.content ? el("div", { class: "bubble" }, message.content) : null,
     );
   }
   if (message.role === "error") return errorNode(message, canRetry);
@@ -141,7 +158,8 @@ function cursor() {
 /** Where the streaming cursor goes: the end of the answer's last paragraph, item or code. */
 function lastBlock(body) {
   let block = body.lastElementChild;
-  while (block && ["UL", "OL", "BLOCKQUOTE", "DIV", "PRE"].includes(block.tagName)) {
+  const containers = ["UL", "OL", "BLOCKQUOTE", "DIV", "PRE", "TABLE", "THEAD", "TBODY", "TR"];
+  while (block && containers.includes(block.tagName)) {
     block = block.lastElementChild;
   }
   return block || body;
@@ -194,11 +212,14 @@ function errorNode(message, canRetry) {
     message.message ? el("p", { class: "error-detail" }, sentence(message.message)) : null,
     message.hint ? el("p", { class: "error-detail" }, sentence(message.hint)) : null,
     el("p", { class: "error-advice" }, el("span", { class: "label" }, "What to do: "), advice),
+    message.returned ? el("p", { class: "error-detail" }, RETURNED) : null,
     el(
       "div",
       { class: "error-footer" },
       el("code", {}, message.code),
-      canRetry ? el("button", { type: "button", class: "button retry" }, "Retry") : null,
+      canRetry && !message.returned
+        ? el("button", { type: "button", class: "button retry" }, "Retry")
+        : null,
     ),
   );
 }

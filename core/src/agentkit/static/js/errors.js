@@ -63,11 +63,22 @@ const ERRORS = {
   agent_not_found: ["The host has no such agent.", "Reload the page and pick another agent."],
   payload_too_large: [
     "The conversation is too large to send.",
-    "Start a new chat, or ask the host's admin to raise AGENTKIT_MAX_BODY_BYTES.",
+    "Every message goes with the whole conversation, attachments included: remove attachments " +
+      "or start a new chat, or ask the host's admin to raise AGENTKIT_MAX_BODY_BYTES.",
+  ],
+  part_too_large: [
+    "An attachment is larger than the host accepts.",
+    "Attach a smaller file (a screenshot of the part that matters, a shorter PDF), or ask the " +
+      "host's admin to raise AGENTKIT_MAX_PART_BYTES.",
+  ],
+  unsupported_media: [
+    "The model cannot take this attachment.",
+    "Remove it, or pick a model whose capabilities include it (the model list shows them).",
   ],
   invalid_body: [
     "The host rejected the request.",
-    "Start a new chat; if it persists, report it with the details below.",
+    "The reason above names what it refused: change the message, its attachments or the model, " +
+      "or start a new chat.",
   ],
   // The page's own.
   network_error: [

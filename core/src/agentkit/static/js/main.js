@@ -32,7 +32,17 @@ mountAgents(
 );
 mountConversation($("conversation"), { onRetry: retry });
 mountComposer(
-  { form: $("composer"), prompt: $("prompt"), send: $("send"), stop: $("stop"), note: $("composer-note") },
+  {
+    form: $("composer"),
+    prompt: $("prompt"),
+    send: $("send"),
+    stop: $("stop"),
+    note: $("composer-note"),
+    attach: $("attach"),
+    fileInput: $("attach-input"),
+    tray: $("draft"),
+    dropZone: $("chat"),
+  },
   { onSend: send, onStop: stop },
 );
 subscribe(renderCurrentChoice);

@@ -1,164 +1,130 @@
-// A small, safe Markdown renderer for model output.
+// Model output as safe Markdown: GitHub Flavored Markdown (tables, task lists, strikethrough,
+// autolinks) parsed by marked, code highlighted by highlight.js, the result sanitised by DOMPurify.
+// The libraries are vendored in ../vendor (see its README).
 //
-// It builds DOM nodes and only ever sets text through textContent, so nothing the model writes
-// can become HTML: `<script>` stays the eight characters it is. Supported: fenced code blocks,
-// headings, lists, block quotes, rules, paragraphs, inline code, bold, italic and http(s) links.
+// Nothing a model writes can run script, by two independent layers:
+// 1. The renderer never passes the model's own HTML through: raw HTML shows as the text it is
+//    (`<script>` stays those eight characters), links are kept only for absolute http(s) and
+//    mailto URLs, and images become links (loading a URL a model chose would let a prompt
+//    injection send the conversation to any server, in the image's address).
+// 2. DOMPurify then keeps only the elements and attributes this renderer produces, with URLs
+//    limited to the same schemes, so a flaw in the parser or the highlighter cannot add a script,
+//    an event handler or a javascript: URL either.
+// The copy buttons and table wrappers are added after sanitising, by this page's own code.
 // An unclosed code fence (an answer still streaming) renders as a code block so far.
 
-const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([\w.+#-]*)/;
-const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-const RULE = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
-const BULLET = /^\s{0,3}[-*+]\s+(.*)$/;
-const NUMBERED = /^\s{0,3}(\d{1,9})[.)]\s+(.*)$/;
-const QUOTE = /^\s{0,3}>\s?(.*)$/;
+import DOMPurify from "../vendor/dompurify/purify.es.mjs";
+import hljs from "../vendor/highlight/highlight.min.js";
+import { Marked } from "../vendor/marked/marked.esm.js";
 
-const INLINE = new RegExp(
-  [
-    "(`+)([^`]|[^`][\\s\\S]*?[^`])\\1(?!`)", // 1-2: `code`
-    "\\*\\*(?=\\S)([\\s\\S]*?\\S)\\*\\*", // 3: **bold**
-    "__(?=\\S)([\\s\\S]*?\\S)__", // 4: __bold__
-    "\\*(?=[^\\s*])([\\s\\S]*?[^\\s*])\\*", // 5: *italic*
-    "(?<![\\w])_(?=[^\\s_])([\\s\\S]*?[^\\s_])_(?![\\w])", // 6: _italic_
-    "\\[([^\\]\\n]+)\\]\\(([^()\\s]+)\\)", // 7-8: [text](url)
-    "(https?:\\/\\/[^\\s<>()]*[^\\s<>().,;:!?'\"])", // 9: bare URL
-  ].join("|"),
-);
+const LINK_SCHEMES = ["http:", "https:", "mailto:"];
+
+const marked = new Marked({
+  gfm: true,
+  breaks: true, // a model's single line breaks are meant as breaks
+  renderer: {
+    html({ text, block }) {
+      const shown = escapeHtml(block ? text.trim() : text).replace(/\n/g, "<br>");
+      return block ? `<p>${shown}</p>\n` : shown;
+    },
+    heading({ tokens, depth }) {
+      // Model headings sit inside a message: render them small (h3..h6), never as page titles.
+      const level = Math.min(6, depth + 2);
+      return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
+    },
+    link({ href, title, tokens, raw }) {
+      const url = absoluteUrl(href);
+      if (!url) return escapeHtml(raw);
+      const titled = title ? ` title="${escapeHtml(title)}"` : "";
+      return `<a href="${escapeHtml(url)}"${titled}>${this.parser.parseInline(tokens)}</a>`;
+    },
+    image({ href, text, raw }) {
+      const url = absoluteUrl(href);
+      if (!url || url.startsWith("mailto:")) return escapeHtml(raw);
+      return `<a href="${escapeHtml(url)}" class="image-link">${escapeHtml(text || url)}</a>`;
+    },
+    code({ text, lang }) {
+      const language = (lang || "").match(/^\S*/)[0];
+      const known = language && hljs.getLanguage(language);
+      const body = known
+        ? hljs.highlight(text, { language, ignoreIllegals: true }).value
+        : escapeHtml(text);
+      const name = escapeHtml(language || "text");
+      return `<pre><code class="hljs language-${name}">${body}</code></pre>\n`;
+    },
+  },
+});
+
+const purifier = DOMPurify(window);
+purifier.addHook("afterSanitizeAttributes", (node) => {
+  if (node.tagName === "A") {
+    node.setAttribute("target", "_blank");
+    node.setAttribute("rel", "noopener noreferrer");
+  }
+  if (node.tagName === "INPUT") node.setAttribute("disabled", ""); // task list boxes only show
+});
+const SANITISE = {
+  ALLOWED_TAGS: [
+    "a", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "input", "li",
+    "ol", "p", "pre", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+  ],
+  ALLOWED_ATTR: ["href", "title", "class", "align", "start", "type", "checked", "disabled"],
+  // DOMPurify checks every attribute value it does not know as URL-safe against this: DOMPurify's
+  // own default with only the http(s) and mailto schemes left (values without a scheme, such as
+  // align="right", pass; the renderer never emits a relative link).
+  ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i,
+  ALLOW_DATA_ATTR: false,
+  RETURN_DOM_FRAGMENT: true,
+};
 
 /** Render `text` as Markdown into a DocumentFragment. */
 export function renderMarkdown(text) {
-  const fragment = document.createDocumentFragment();
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
-    const fence = line.match(FENCE);
-    if (fence) {
-      const closing = new RegExp(`^\\s{0,3}${fence[1][0]}{${fence[1].length},}\\s*$`);
-      const code = [];
-      i += 1;
-      while (i < lines.length && !closing.test(lines[i])) code.push(lines[i++]);
-      i += 1; // the closing fence
-      fragment.append(codeBlock(code.join("\n"), fence[2]));
-    } else if (!line.trim()) {
-      i += 1;
-    } else if (HEADING.test(line)) {
-      const [, hashes, title] = line.match(HEADING);
-      // Model headings sit inside a message: render them small (h3..h6), never as page titles.
-      fragment.append(element(`h${Math.min(6, hashes.length + 2)}`, inline(title)));
-      i += 1;
-    } else if (RULE.test(line)) {
-      fragment.append(document.createElement("hr"));
-      i += 1;
-    } else if (QUOTE.test(line)) {
-      const quoted = [];
-      while (i < lines.length && QUOTE.test(lines[i])) quoted.push(lines[i++].match(QUOTE)[1]);
-      fragment.append(element("blockquote", renderMarkdown(quoted.join("\n"))));
-    } else if (BULLET.test(line) || NUMBERED.test(line)) {
-      const ordered = !BULLET.test(line);
-      const pattern = ordered ? NUMBERED : BULLET;
-      const list = document.createElement(ordered ? "ol" : "ul");
-      if (ordered && line.match(NUMBERED)[1] !== "1") list.start = Number(line.match(NUMBERED)[1]);
-      while (i < lines.length && pattern.test(lines[i])) {
-        const item = [lines[i].match(pattern).at(-1)];
-        i += 1;
-        // Indented lines continue the item.
-        while (i < lines.length && /^\s{2,}\S/.test(lines[i]) && !pattern.test(lines[i])) {
-          item.push(lines[i++].trim());
-        }
-        list.append(element("li", inline(item.join("\n"))));
-      }
-      fragment.append(list);
-    } else {
-      const paragraph = [];
-      while (i < lines.length && lines[i].trim() && !startsBlock(lines[i])) paragraph.push(lines[i++]);
-      fragment.append(element("p", inline(paragraph.join("\n"))));
-    }
+  const fragment = purifier.sanitize(marked.parse(text), SANITISE);
+  for (const box of fragment.querySelectorAll("input")) {
+    if (box.type !== "checkbox") box.remove();
   }
+  for (const table of fragment.querySelectorAll("table")) wrap(table, "table-wrap");
+  for (const pre of fragment.querySelectorAll("pre")) codeBlock(pre);
   return fragment;
 }
 
-function startsBlock(line) {
-  return [FENCE, HEADING, RULE, QUOTE, BULLET, NUMBERED].some((pattern) => pattern.test(line));
+/** `href` as an absolute http(s) or mailto URL, or null (relative and other schemes). */
+function absoluteUrl(href) {
+  let url;
+  try {
+    url = new URL(href);
+  } catch {
+    return null;
+  }
+  return LINK_SCHEMES.includes(url.protocol) ? url.href : null;
 }
 
-function codeBlock(code, language) {
-  const wrapper = document.createElement("div");
-  wrapper.className = "code-block";
+/** Put a code block in a frame with its language and a Copy button. */
+function codeBlock(pre) {
+  const code = pre.querySelector("code");
+  const language = code?.className.match(/language-(\S+)/)?.[1] || "text";
+  const wrapper = wrap(pre, "code-block");
   const bar = document.createElement("div");
   bar.className = "code-bar";
-  bar.append(element("span", document.createTextNode(language || "text")));
+  const label = document.createElement("span");
+  label.textContent = language;
   const copy = document.createElement("button");
   copy.type = "button";
   copy.className = "copy-code";
   copy.textContent = "Copy";
   copy.setAttribute("aria-label", "Copy code");
-  bar.append(copy);
-  const pre = document.createElement("pre");
-  const codeElement = document.createElement("code");
-  if (language) codeElement.dataset.language = language;
-  codeElement.textContent = code;
-  pre.append(codeElement);
-  wrapper.append(bar, pre);
+  bar.append(label, copy);
+  wrapper.prepend(bar);
+}
+
+function wrap(node, className) {
+  const wrapper = document.createElement("div");
+  wrapper.className = className;
+  node.replaceWith(wrapper);
+  wrapper.append(node);
   return wrapper;
 }
 
-/** Inline Markdown as a DocumentFragment: code, emphasis, links, line breaks. */
-function inline(text) {
-  const fragment = document.createDocumentFragment();
-  let rest = text;
-  while (rest) {
-    const match = rest.match(INLINE);
-    if (!match) {
-      appendText(fragment, rest);
-      break;
-    }
-    appendText(fragment, rest.slice(0, match.index));
-    rest = rest.slice(match.index + match[0].length);
-    const [, , code, bold1, bold2, italic1, italic2, label, href, bare] = match;
-    if (code !== undefined) {
-      const trimmed = /^ .* $/.test(code) ? code.slice(1, -1) : code;
-      fragment.append(element("code", document.createTextNode(trimmed)));
-    } else if (bold1 !== undefined || bold2 !== undefined) {
-      fragment.append(element("strong", inline(bold1 ?? bold2)));
-    } else if (italic1 !== undefined || italic2 !== undefined) {
-      fragment.append(element("em", inline(italic1 ?? italic2)));
-    } else if (label !== undefined) {
-      fragment.append(link(href, inline(label), match[0]));
-    } else {
-      fragment.append(link(bare, document.createTextNode(bare), bare));
-    }
-  }
-  return fragment;
-}
-
-/** A link that opens in a new tab, only for http(s) and mailto; anything else stays text. */
-function link(href, content, original) {
-  let url;
-  try {
-    url = new URL(href, "http://invalid.invalid/");
-  } catch {
-    return document.createTextNode(original);
-  }
-  if (!["http:", "https:", "mailto:"].includes(url.protocol) || url.host === "invalid.invalid") {
-    return document.createTextNode(original);
-  }
-  const anchor = element("a", content);
-  anchor.href = url.href;
-  anchor.target = "_blank";
-  anchor.rel = "noopener noreferrer";
-  return anchor;
-}
-
-/** Text with its newlines as <br>. */
-function appendText(parent, text) {
-  text.split("\n").forEach((part, index) => {
-    if (index) parent.append(document.createElement("br"));
-    if (part) parent.append(document.createTextNode(part));
-  });
-}
-
-function element(tag, child) {
-  const node = document.createElement(tag);
-  node.append(child);
-  return node;
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

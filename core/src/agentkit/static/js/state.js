@@ -1,7 +1,10 @@
 // The page's state: what the host offers, what the person chose, and the conversation.
 //
 // Choices and the conversation are saved to localStorage on every change, so a reload
-// (or a crash) restores them. Components subscribe and re-render from this one object.
+// (or a crash) restores them; attachments' bytes are kept apart (attachments.js says how far).
+// Components subscribe and re-render from this one object.
+
+import { persistBytes, restoreBytes, stopStoringBytes } from "./attachments.js";
 
 const STORAGE_KEY = "agentkit.page.v1";
 
@@ -23,9 +26,13 @@ export const state = {
   reasoningEffort: "", // one of EFFORTS, or "" for the provider's default
   // The conversation, saved.
   threadId: newId(),
-  // [{id, role: "user"|"assistant"|"error", content, provider, model, ...}]; an answer also has
-  // `thinking` {text, ms, since}, `tools` [{id, name, args, encryptedValue}], `encryptedValue`.
+  // [{id, role: "user"|"assistant"|"error", content, provider, model, ...}]; a user message may
+  // have `attachments` (see attachments.js); an answer also has `thinking` {text, ms, since},
+  // `tools` [{id, name, args, encryptedValue}], `encryptedValue`.
   messages: [],
+  // The message being written (not saved).
+  draft: [], // attachments waiting to be sent
+  draftNote: null, // why the last file offered was not attached
   // The run in progress, if any (not saved).
   running: null, // {controller, messageId}
 };
@@ -84,16 +91,27 @@ export function restore() {
   state.messages = Array.isArray(saved.messages)
     ? saved.messages.map((m) => (m.status === "streaming" ? { ...m, status: "interrupted" } : m))
     : [];
+  restoreBytes(state.messages);
 }
 
 function save() {
   const { provider, modelByProvider, agent, reasoningEffort, threadId, messages } = state;
+  const saved = JSON.stringify({ provider, modelByProvider, agent, reasoningEffort, threadId, messages });
+  if (!store(saved)) {
+    // The conversation comes first: give it the room the attachments' bytes took.
+    stopStoringBytes();
+    store(saved);
+  }
+  persistBytes(messages, state.draft);
+}
+
+/** Save the state's JSON; false when storage is full or disabled (the page then still works,
+ * it just forgets on reload). */
+function store(json) {
   try {
-    localStorage.setItem(
-      STORAGE_KEY,
-      JSON.stringify({ provider, modelByProvider, agent, reasoningEffort, threadId, messages }),
-    );
+    localStorage.setItem(STORAGE_KEY, json);
+    return true;
   } catch {
-    // Storage full or disabled: the page still works, it just forgets on reload.
+    return false;
   }
 }

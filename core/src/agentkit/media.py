@@ -2,8 +2,9 @@
 (``agentkit.messages``, which already refused what the provider or the model cannot take) and the
 run.
 
-A ``url`` source reaches the provider as a URL only for the kinds its service fetches itself
-(``Provider.media_urls``); for the others the host fetches it (``agentkit.fetch``, under its
+A ``url`` source reaches the provider as a URL only where its service fetches it itself
+(``Provider.fetches_url``: by default the kinds in ``Provider.media_urls``); for the others the
+host fetches it (``agentkit.fetch``, under its
 rules) and sends the bytes, as if the client had sent them.
 """
 
@@ -44,7 +45,7 @@ def _to_fetch(block: Any, provider: Provider) -> bool:
         isinstance(block, dict)
         and block.get("type") in NEEDS
         and isinstance(block.get("url"), str)
-        and block["type"] not in provider.media_urls
+        and not provider.fetches_url(block["type"], block["url"])
     )
 
 

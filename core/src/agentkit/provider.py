@@ -176,7 +176,8 @@ class Provider:
 
     media_urls: ClassVar[frozenset[str]] = frozenset()
     """The kinds of media whose ``url`` sources the service fetches itself. For the others the
-    host fetches the URL (``agentkit.fetch``) and sends the bytes."""
+    host fetches the URL (``agentkit.fetch``) and sends the bytes. ``fetches_url`` decides per
+    URL where a kind is not enough."""
 
     takes_num_ctx: ClassVar[bool] = False
     """Whether the service runs a model with the window a request's ``num_ctx`` sets (Ollama).
@@ -239,6 +240,13 @@ class Provider:
         Called only with values this provider sealed; still, a client can send anything: check
         what you parse, and raise ``InvalidRequest`` for what is not yours."""
         return message
+
+    def fetches_url(self, kind: str, url: str) -> bool:
+        """Whether the service fetches this ``url`` source of a ``kind`` block (``"image"``,
+        ``"audio"``, ``"video"``, ``"file"``) itself, so that it goes to the service as a URL;
+        otherwise the host fetches it, under its own rules, and sends the bytes. The default:
+        the kinds in ``media_urls``."""
+        return kind in self.media_urls
 
     def check_messages(self, model: str, messages: list[BaseMessage]) -> None:
         """Refuse, before the run starts, what ``model`` at this service cannot take in the

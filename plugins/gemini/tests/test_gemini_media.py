@@ -126,6 +126,33 @@ def test_a_url_on_a_private_address_is_refused_before_gemini(host, gemini_env, e
     assert not emulator.requests_to("streamGenerateContent")
 
 
+YOUTUBE = "https://www.youtube.com/watch?v=9hE5-98ZeCg"
+
+
+def test_a_youtube_video_goes_to_gemini_as_its_url(host, gemini_env, emulator):
+    part = {"type": "video", "source": {"type": "url", "value": YOUTUBE}}
+    events = chat(host(), media_run(part))
+    assert text_of(events) == emulator.reply
+    assert sent_parts(emulator)[1] == {"fileData": {"fileUri": YOUTUBE}}
+
+
+@pytest.mark.parametrize(
+    ("kind", "url", "to_gemini"),
+    [
+        ("video", YOUTUBE, True),
+        ("video", "https://youtu.be/9hE5-98ZeCg", True),
+        ("image", YOUTUBE, False),  # a web page, not an image: the host fetches and refuses it
+        ("video", "https://example.com/clip.mp4", False),
+        ("video", "https://www.youtube.com.evil.example/watch?v=9hE5-98ZeCg", False),
+    ],
+)
+def test_only_youtube_videos_go_to_gemini_as_urls(gemini_env, kind, url, to_gemini):
+    from agentkit_gemini.provider import GeminiProvider
+    from agentkit_gemini.settings import GeminiSettings
+
+    assert GeminiProvider(GeminiSettings()).fetches_url(kind, url) is to_gemini
+
+
 @pytest.mark.parametrize("kind", MEDIA)
 def test_file_handles_reach_gemini_as_file_data(host, gemini_env, emulator, kind):
     mime_type, _ = MEDIA[kind]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+import re
+from typing import TYPE_CHECKING, Any
 
 from agentkit import AgentKitError, ChatParams, Model, OpaqueReasoning, Provider
 from agentkit_gemini import errors, reasoning
@@ -15,6 +16,12 @@ if TYPE_CHECKING:
     from langchain_google_genai import ChatGoogleGenerativeAI
 
 
+YOUTUBE_VIDEO = re.compile(
+    r"https://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?v=|shorts/)|youtu\.be/)[\w-]{11}\S*"
+)
+"""A public YouTube video's address (the video-understanding guide: "YouTube URLs")."""
+
+
 class GeminiProvider(Provider):
     id = "gemini"
     name = "Gemini"
@@ -23,15 +30,16 @@ class GeminiProvider(Provider):
     auth_hint = errors.KEY_HINT
     blocked_finish_reasons = errors.BLOCKING_FINISH_REASONS
 
-    media_urls: ClassVar[frozenset[str]] = frozenset()
-    """No URL goes to Gemini as a URL: the host fetches every ``url`` source under its own rules
-    and sends the bytes as ``inlineData``. Gemini fetches only some URLs itself (its Files API,
-    public YouTube videos, and since January 2026 public https URLs of some types on models after
-    2.0), none on the user's own network, and langchain-google-genai downloads any other URL in
-    the host process with none of the host's limits (private addresses, size, time). The cost: a
-    YouTube link cannot be a ``url`` source. Images, audio, video and documents all go through
-    (``media`` is left at "any"), as far as each model's profile allows; Files API files are
-    ``file`` sources (the file's ``uri`` or ``name``), sent as ``fileData``."""
+    def fetches_url(self, kind: str, url: str) -> bool:
+        """Only a public YouTube video goes to Gemini as a URL (``fileData``, as
+        langchain-google-genai sends it): Gemini fetches it, and no host can (the URL is a web
+        page, not the video). Every other URL is fetched by the host under its own rules and
+        sent as ``inlineData``: Gemini fetches only some URLs itself (its Files API, since
+        January 2026 public https URLs of some types on models after 2.0), none on the user's
+        own network, and langchain-google-genai downloads the rest in the host process with none
+        of the host's limits (private addresses, size, time). Files API files are ``file``
+        sources (the file's ``uri`` or ``name``), sent as ``fileData``."""
+        return kind == "video" and YOUTUBE_VIDEO.fullmatch(url) is not None
 
     page_size = PAGE_SIZE
     """Models asked for per listing page (the API's default is 50, its maximum 1000)."""

@@ -32,6 +32,13 @@ def test_agents_lists_the_default_chat_agent(host, script):
     body = httpx.get(host() + "/agents").json()
     assert body["default_agent"] == "chat"
     assert [a["id"] for a in body["agents"]] == ["chat"]
+    assert body["limits"] == {"max_body_bytes": 32_000_000, "max_part_bytes": 20_000_000}
+
+
+def test_agents_says_the_limits_the_host_was_given(host, script):
+    url = host(AGENTKIT_MAX_PART_BYTES="1000000", AGENTKIT_MAX_BODY_BYTES="4000000")
+    limits = httpx.get(url + "/agents").json()["limits"]
+    assert limits == {"max_body_bytes": 4_000_000, "max_part_bytes": 1_000_000}
 
 
 def test_the_page_is_served_at_the_root(host, script):

@@ -210,6 +210,12 @@ def test_a_part_the_host_refuses_is_explained_and_the_message_comes_back(
 ):
     page = open_page(host(AGENTKIT_MAX_PART_BYTES="1000"))
     model(page, "gemma3:4b").check()
+    # The page believes the default limits, as a page loaded before the host restarted with a
+    # lower one would: the host's own 413 must then explain it.
+    page.evaluate(
+        """() => import("/js/attachments.js").then((m) =>
+            m.useHostLimits({ max_part_bytes: 20000000, max_body_bytes: 32000000 }))"""
+    )
     big = png(40, 40, noise=True)
     assert len(big) > 1000
     attach(page, file_payload("big.png", "image/png", big))
@@ -314,6 +320,16 @@ def test_files_too_large_for_the_host_are_stopped_on_the_page(
         ask(page, "Read this")
     expect(answers(page).last).to_have_attribute("data-status", "done", timeout=20_000)
     assert [part["type"] for part in sent_user_content(sent.value)] == ["text", "document"]
+
+
+def test_the_page_checks_files_against_the_hosts_own_limits(host, open_page):
+    page = open_page(host(AGENTKIT_MAX_PART_BYTES="1000000", AGENTKIT_MAX_BODY_BYTES="4000000"))
+    model(page, "gemma3:4b").check()
+    attach(page, file_payload("big.png", "image/png", bytes(1_500_000)))
+    expect(page.locator("#composer-note")).to_contain_text(
+        "big.png is 1.5 MB, more than the 1.0 MB the host takes"
+    )
+    expect(draft(page)).to_have_count(0)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
     GET  /health                  liveness, no upstream calls
     GET  /providers               providers, their plugin, state and settings
     GET  /models[/{provider}]     providers and their models (cached; ?refresh=true re-lists)
-    GET  /agents                  the registered agents
+    GET  /agents                  the registered agents, and the request size limits
     POST /chat/{agent_id}         AG-UI RunAgentInput in, AG-UI events out (SSE)
     GET  /                        the web page
 
@@ -107,12 +107,16 @@ async def providers(request: Request) -> Response:
 
 
 async def agents(request: Request) -> Response:
-    registry = request.app.state.host.registry
+    host: Host = request.app.state.host
     return JSONResponse(
         {
-            "agents": [agent.to_dict() for agent in registry.agents.values()],
+            "agents": [agent.to_dict() for agent in host.registry.agents.values()],
             "default_agent": "chat",
-            "errors": registry.agent_errors,
+            "errors": host.registry.agent_errors,
+            "limits": {  # what a client may send, so it can stop a file before uploading it
+                "max_body_bytes": host.config.max_body_bytes,
+                "max_part_bytes": host.config.max_part_bytes,
+            },
         }
     )
 

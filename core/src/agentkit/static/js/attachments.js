@@ -34,12 +34,20 @@ export const NEEDS = {
   document: { capability: "documents", plural: "PDFs" },
 };
 
-/** The largest file the page attaches: the host's default limit per part (AGENTKIT_MAX_PART_BYTES,
- * 20 MB). A host set lower answers 413 part_too_large, which the page explains. */
-export const MAX_FILE_BYTES = 20_000_000;
-/** Base64 characters of attachments one request may carry: the host takes 32 MB of request body
- * by default (AGENTKIT_MAX_BODY_BYTES), less room for the conversation's text. */
-export const MAX_REQUEST_CHARS = 30_000_000;
+/** The largest file the page attaches: the host's limit per part (AGENTKIT_MAX_PART_BYTES, 20 MB
+ * by default; GET /agents says what it is). */
+export let MAX_FILE_BYTES = 20_000_000;
+/** Base64 characters of attachments one request may carry: the host's request body limit
+ * (AGENTKIT_MAX_BODY_BYTES, 32 MB by default), less a sixteenth for the conversation's text. */
+export let MAX_REQUEST_CHARS = 30_000_000;
+
+/** Take the host's limits (GET /agents `limits`); the defaults stay when it gives none. */
+export function useHostLimits(limits) {
+  if (Number.isFinite(limits?.max_part_bytes)) MAX_FILE_BYTES = limits.max_part_bytes;
+  if (Number.isFinite(limits?.max_body_bytes)) {
+    MAX_REQUEST_CHARS = Math.floor((limits.max_body_bytes * 15) / 16);
+  }
+}
 
 const BYTES_KEY = "agentkit.page.v1.file.";
 const BYTES_BUDGET = 2_000_000; // characters of base64 kept across a reload (~1.5 MB of files)

@@ -2,6 +2,7 @@
 
 import { mountAgents } from "./agents.js";
 import { HttpError, getJSON, onKeyRequired } from "./api.js";
+import { useHostLimits } from "./attachments.js";
 import { newChat, retry, send, stop } from "./chat.js";
 import { mountComposer } from "./composer.js";
 import { mountConversation } from "./conversation.js";
@@ -59,6 +60,7 @@ async function load() {
     showLoadError(error);
     return;
   }
+  useHostLimits(agents.limits);
   const list = providers.providers.map((p) => ({ ...p, notice: null, default_model: null }));
   const agent = agents.agents.some((a) => a.id === state.agent) ? state.agent : agents.default_agent;
   const remembered = list.some((p) => p.id === state.provider);

@@ -130,9 +130,7 @@ class Host:
             params = ChatParams.model_validate(forwarded.get("params") or {})
         except ValidationError as exc:
             raise invalid_body("forwardedProps.params is not valid", exc, prefix="params") from None
-        model_id = await self._model_for(entry, forwarded.get("model") or model)
-        await self.catalog.ensure_listed(entry)
-        listed = self.catalog.model(entry, model_id)
+        model_id, listed = await self._chosen_model(entry, forwarded.get("model") or model)
         try:
             convert = partial(
                 to_langchain,
@@ -200,9 +198,7 @@ class Host:
             raise HTTPProblem(
                 409, "provider_not_ready", f"{entry.name} is {entry.state}.", hint=entry.hint
             )
-        model_id = await self._model_for(entry, model)
-        await self.catalog.ensure_listed(entry)
-        listed = self.catalog.model(entry, model_id)
+        model_id, listed = await self._chosen_model(entry, model)
         described = describe(agent, entry.provider, model_id, listed, agentkit.__version__)
         return described.model_dump(mode="json", by_alias=True, exclude_none=True)
 
@@ -219,6 +215,13 @@ class Host:
             model_id=model_id,
             capabilities=frozenset(listed.capabilities) if known else None,
         )
+
+    async def _chosen_model(self, entry: ProviderEntry, chosen: object) -> tuple[str, Model | None]:
+        """The model id a request chose (or the default), and the model as the provider's listing
+        describes it, when it does."""
+        model_id = await self._model_for(entry, chosen)
+        await self.catalog.ensure_listed(entry)
+        return model_id, self.catalog.model(entry, model_id)
 
     async def _model_for(self, entry: ProviderEntry, chosen: object) -> str:
         if chosen is not None and not isinstance(chosen, str):
